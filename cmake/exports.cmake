@@ -1,0 +1,16 @@
+# def/rstrtmgr.def is the single source of the exports. It carries the x86 stdcall
+# decorations; x64 has none, so for x64 we write a copy without them.
+function(rm_exports_def out_var)
+  set(src ${PROJECT_SOURCE_DIR}/def/rstrtmgr.def)
+  if(RM_ARCH STREQUAL "x86")
+    set(${out_var} ${src} PARENT_SCOPE)
+  else()
+    file(READ ${src} text)
+    string(REGEX REPLACE "@[0-9]+" "" text "${text}")
+    set(plain ${CMAKE_BINARY_DIR}/rstrtmgr-x64.def)
+    file(WRITE ${plain}.tmp "${text}")
+    configure_file(${plain}.tmp ${plain} COPYONLY)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${src})
+    set(${out_var} ${plain} PARENT_SCOPE)
+  endif()
+endfunction()

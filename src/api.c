@@ -1,0 +1,248 @@
+/*
+ * api.c - the twelve exports of rstrtmgr.dll, and nothing else.
+ *
+ * Each export checks its arguments first (ERROR_BAD_ARGUMENTS), then the handle
+ * (ERROR_INVALID_HANDLE) and the caller's role (ERROR_SESSION_CREDENTIAL_CONFLICT for a
+ * joined handle where only the primary may call), and only then calls into the modules.
+ * Codes pass through unchanged. See docs/decisions.md for every choice the spec leaves open.
+ */
+#include <string.h>
+
+#include "rm.h"
+
+/* Longest service name the SCM accepts. */
+#define RM_MAX_SERVICE_NAME 256
+
+/* Returned by the exports whose part of the DLL is not written yet: never a fake success. */
+static DWORD not_implemented(struct rm_session *s, const char *what)
+{
+    rm_trace("%s is not implemented yet", what);
+    if (s)
+        rm_session_leave(s);
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+static BOOL valid_text(const WCHAR *text, size_t max_chars)
+{
+    size_t n;
+    if (!text || !text[0])
+        return FALSE;
+    for (n = 0; n <= max_chars && text[n]; n++)
+        ;
+    return n <= max_chars;
+}
+
+/* Exactly one of the three filter targets must be given. */
+static BOOL one_target(LPCWSTR module, const RM_UNIQUE_PROCESS *process, LPCWSTR service)
+{
+    return (module != NULL) + (process != NULL) + (service != NULL) == 1;
+}
+
+/***********************************************************************
+ *           RmStartSession (rstrtmgr.@)
+ *
+ * Starts a session; writes its handle and its 32-character key (+ NUL).
+ */
+DWORD WINAPI RmStartSession(DWORD *pSessionHandle, DWORD dwSessionFlags,
+                            WCHAR strSessionKey[])
+{
+    DWORD handle, err;
+    WCHAR key[RM_KEY_CHARS + 1];
+
+    if (!pSessionHandle || !strSessionKey || dwSessionFlags != 0)
+        return ERROR_BAD_ARGUMENTS;
+    if ((err = rm_session_start(&handle, key)))
+        return err;
+    memcpy(strSessionKey, key, sizeof(key));
+    *pSessionHandle = handle;
+    return ERROR_SUCCESS;
+}
+
+/***********************************************************************
+ *           RmJoinSession (rstrtmgr.@)
+ *
+ * Joins the session with this key, started by this user in any process.
+ */
+DWORD WINAPI RmJoinSession(DWORD *pSessionHandle, const WCHAR strSessionKey[])
+{
+    WCHAR key[RM_KEY_CHARS + 1];
+    DWORD handle, err;
+
+    if (!pSessionHandle || !strSessionKey || rm_key_parse(strSessionKey, key))
+        return ERROR_BAD_ARGUMENTS;
+    if ((err = rm_session_join(&handle, key)))
+        return err;
+    *pSessionHandle = handle;
+    return ERROR_SUCCESS;
+}
+
+/***********************************************************************
+ *           RmEndSession (rstrtmgr.@)
+ *
+ * The primary ends the session; a joined handle only leaves it.
+ */
+DWORD WINAPI RmEndSession(DWORD dwSessionHandle)
+{
+    return rm_session_end(dwSessionHandle);
+}
+
+/***********************************************************************
+ *           RmRegisterResources (rstrtmgr.@)
+ *
+ * Adds files, processes and services to the session, all of the batch or none of it.
+ */
+DWORD WINAPI RmRegisterResources(DWORD dwSessionHandle, UINT nFiles, LPCWSTR rgsFileNames[],
+                                 UINT nApplications, RM_UNIQUE_PROCESS rgApplications[],
+                                 UINT nServices, LPCWSTR rgsServiceNames[])
+{
+    struct rm_session *s;
+    DWORD err;
+    UINT i;
+
+    if ((nFiles && !rgsFileNames) || (nApplications && !rgApplications) ||
+        (nServices && !rgsServiceNames))
+        return ERROR_BAD_ARGUMENTS;
+    for (i = 0; i < nFiles; i++)
+        if (!valid_text(rgsFileNames[i], RM_RECORD_MAX_CHARS))
+            return ERROR_BAD_ARGUMENTS;
+    for (i = 0; i < nServices; i++)
+        if (!valid_text(rgsServiceNames[i], RM_MAX_SERVICE_NAME))
+            return ERROR_BAD_ARGUMENTS;
+    if ((err = rm_session_enter(dwSessionHandle, RM_ANY_HANDLE, &s)))
+        return err;
+    err = rm_session_register(s, nFiles, rgsFileNames, nApplications, rgApplications,
+                              nServices, rgsServiceNames);
+    rm_session_leave(s);
+    return err;
+}
+
+/***********************************************************************
+ *           RmGetList (rstrtmgr.@)
+ *
+ * Lists the applications and services that use the registered resources.
+ */
+DWORD WINAPI RmGetList(DWORD dwSessionHandle, UINT *pnProcInfoNeeded, UINT *pnProcInfo,
+                       RM_PROCESS_INFO rgAffectedApps[], LPDWORD lpdwRebootReasons)
+{
+    struct rm_session *s;
+    DWORD err;
+
+    if (!pnProcInfoNeeded || !pnProcInfo || !lpdwRebootReasons ||
+        (*pnProcInfo && !rgAffectedApps))
+        return ERROR_BAD_ARGUMENTS;
+    if ((err = rm_session_enter(dwSessionHandle, RM_ANY_HANDLE, &s)))
+        return err;
+    return not_implemented(s, "RmGetList");
+}
+
+/***********************************************************************
+ *           RmShutdown (rstrtmgr.@)
+ */
+DWORD WINAPI RmShutdown(DWORD dwSessionHandle, ULONG lActionFlags,
+                        RM_WRITE_STATUS_CALLBACK fnStatus)
+{
+    struct rm_session *s;
+    DWORD err;
+
+    (void)fnStatus;
+    if (lActionFlags & ~(ULONG)(RmForceShutdown | RmShutdownOnlyRegistered))
+        return ERROR_BAD_ARGUMENTS;
+    if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
+        return err;
+    return not_implemented(s, "RmShutdown");
+}
+
+/***********************************************************************
+ *           RmRestart (rstrtmgr.@)
+ */
+DWORD WINAPI RmRestart(DWORD dwSessionHandle, DWORD dwRestartFlags,
+                       RM_WRITE_STATUS_CALLBACK fnStatus)
+{
+    struct rm_session *s;
+    DWORD err;
+
+    (void)fnStatus;
+    if (dwRestartFlags != 0)
+        return ERROR_BAD_ARGUMENTS;
+    if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
+        return err;
+    return not_implemented(s, "RmRestart");
+}
+
+/***********************************************************************
+ *           RmCancelCurrentTask (rstrtmgr.@)
+ *
+ * Must not wait for the call it cancels, so it does not take the session's lock.
+ */
+DWORD WINAPI RmCancelCurrentTask(DWORD dwSessionHandle)
+{
+    struct rm_session *s;
+    DWORD err;
+
+    if ((err = rm_session_check(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
+        return err;
+    rm_session_release(s);
+    return not_implemented(NULL, "RmCancelCurrentTask");
+}
+
+/***********************************************************************
+ *           RmAddFilter (rstrtmgr.@)
+ */
+DWORD WINAPI RmAddFilter(DWORD dwSessionHandle, LPCWSTR strModuleName,
+                         RM_UNIQUE_PROCESS *pProcess, LPCWSTR strServiceShortName,
+                         RM_FILTER_ACTION FilterAction)
+{
+    struct rm_session *s;
+    DWORD err;
+
+    if (!one_target(strModuleName, pProcess, strServiceShortName) ||
+        (FilterAction != RmNoRestart && FilterAction != RmNoShutdown))
+        return ERROR_BAD_ARGUMENTS;
+    if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
+        return err;
+    return not_implemented(s, "RmAddFilter");
+}
+
+/***********************************************************************
+ *           RmRemoveFilter (rstrtmgr.@)
+ */
+DWORD WINAPI RmRemoveFilter(DWORD dwSessionHandle, LPCWSTR strModuleName,
+                            RM_UNIQUE_PROCESS *pProcess, LPCWSTR strServiceShortName)
+{
+    struct rm_session *s;
+    DWORD err;
+
+    if (!one_target(strModuleName, pProcess, strServiceShortName))
+        return ERROR_BAD_ARGUMENTS;
+    if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
+        return err;
+    return not_implemented(s, "RmRemoveFilter");
+}
+
+/***********************************************************************
+ *           RmGetFilterList (rstrtmgr.@)
+ */
+DWORD WINAPI RmGetFilterList(DWORD dwSessionHandle, PBYTE pbFilterBuf, DWORD cbFilterBuf,
+                             LPDWORD cbFilterBufNeeded)
+{
+    struct rm_session *s;
+    DWORD err;
+
+    if (!cbFilterBufNeeded || (cbFilterBuf && !pbFilterBuf))
+        return ERROR_BAD_ARGUMENTS;
+    if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
+        return err;
+    return not_implemented(s, "RmGetFilterList");
+}
+
+/***********************************************************************
+ *           RmReserveHeap (rstrtmgr.@)
+ *
+ * Undocumented export of the real DLL (one 4-byte argument); its meaning is unknown, so it
+ * does nothing and says so.
+ */
+DWORD WINAPI RmReserveHeap(DWORD unknown)
+{
+    (void)unknown;
+    return not_implemented(NULL, "RmReserveHeap");
+}

@@ -1,0 +1,90 @@
+/* testutil.c - see testutil.h. */
+#include <stdio.h>
+#include <wchar.h>
+
+#include "testutil.h"
+
+HANDLE tu_spawn_fixture(const wchar_t *args_fmt, ...)
+{
+    wchar_t exe[MAX_PATH], *slash, cmd[8192];
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    va_list ap;
+    int n;
+
+    ZeroMemory(&si, sizeof(si));
+    si.cb = sizeof(si);
+    GetModuleFileNameW(NULL, exe, MAX_PATH);
+    slash = wcsrchr(exe, L'\\');
+    wcscpy(slash + 1, L"rmfixture.exe");
+    n = _snwprintf(cmd, 8192, L"\"%ls\" ", exe);
+    va_start(ap, args_fmt);
+    _vsnwprintf(cmd + n, 8192 - n, args_fmt, ap);
+    va_end(ap);
+    cmd[8191] = 0;
+    if (!CreateProcessW(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+        print_error("CreateProcess(%ls) failed: %lu\n", cmd, GetLastError());
+        return NULL;
+    }
+    CloseHandle(pi.hThread);
+    return pi.hProcess;
+}
+
+DWORD tu_wait_exit(HANDLE process)
+{
+    DWORD code = 0xFFFFFFFF;
+    if (WaitForSingleObject(process, TU_WAIT_MS) == WAIT_OBJECT_0)
+        GetExitCodeProcess(process, &code);
+    return code;
+}
+
+HANDLE tu_event(wchar_t name[64])
+{
+    static LONG counter;
+    _snwprintf(name, 64, L"Local\\rmtest-%lu-%ld", GetCurrentProcessId(),
+               InterlockedIncrement(&counter));
+    name[63] = 0;
+    return CreateEventW(NULL, TRUE, FALSE, name);
+}
+
+BOOL tu_wait_event(HANDLE event, HANDLE process)
+{
+    HANDLE both[2] = {event, process};
+    return WaitForMultipleObjects(process ? 2 : 1, both, FALSE, TU_WAIT_MS) == WAIT_OBJECT_0;
+}
+
+void tu_temp_path(wchar_t path[MAX_PATH], const wchar_t *tag)
+{
+    static LONG counter;
+    wchar_t dir[MAX_PATH];
+    GetTempPathW(MAX_PATH, dir);
+    _snwprintf(path, MAX_PATH, L"%lsrmtest-%lu-%ld-%ls", dir, GetCurrentProcessId(),
+               InterlockedIncrement(&counter), tag);
+    path[MAX_PATH - 1] = 0;
+}
+
+BOOL tu_create_file(const wchar_t *path)
+{
+    HANDLE h = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    DWORD n;
+    if (h == INVALID_HANDLE_VALUE)
+        return FALSE;
+    WriteFile(h, "rstrtmgr test\r\n", 15, &n, NULL);
+    CloseHandle(h);
+    return TRUE;
+}
+
+BOOL tu_read_key(const wchar_t *path, WCHAR key[CCH_RM_SESSION_KEY + 1])
+{
+    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                           NULL, OPEN_EXISTING, 0, NULL);
+    DWORD n = 0;
+    BOOL ok;
+    if (h == INVALID_HANDLE_VALUE)
+        return FALSE;
+    ok = ReadFile(h, key, CCH_RM_SESSION_KEY * sizeof(WCHAR), &n, NULL) &&
+         n == CCH_RM_SESSION_KEY * sizeof(WCHAR);
+    key[CCH_RM_SESSION_KEY] = 0;
+    CloseHandle(h);
+    return ok;
+}
