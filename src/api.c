@@ -124,6 +124,7 @@ DWORD WINAPI RmRegisterResources(DWORD dwSessionHandle, UINT nFiles, LPCWSTR rgs
 DWORD WINAPI RmGetList(DWORD dwSessionHandle, UINT *pnProcInfoNeeded, UINT *pnProcInfo,
                        RM_PROCESS_INFO rgAffectedApps[], LPDWORD lpdwRebootReasons)
 {
+    struct rm_affected affected;
     struct rm_session *s;
     DWORD err;
 
@@ -132,7 +133,22 @@ DWORD WINAPI RmGetList(DWORD dwSessionHandle, UINT *pnProcInfoNeeded, UINT *pnPr
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_ANY_HANDLE, &s)))
         return err;
-    return not_implemented(s, "RmGetList");
+    err = rm_resolve(s, &affected);
+    rm_session_leave(s);
+    if (err)
+        return err;
+    *lpdwRebootReasons = affected.reasons;
+    *pnProcInfoNeeded = affected.count;
+    if (*pnProcInfo < affected.count) {
+        *pnProcInfo = 0;  /* nothing written: the caller retries with the needed count */
+        err = ERROR_MORE_DATA;
+    } else {
+        if (affected.count)
+            memcpy(rgAffectedApps, affected.apps, affected.count * sizeof(RM_PROCESS_INFO));
+        *pnProcInfo = affected.count;
+    }
+    rm_affected_free(&affected);
+    return err;
 }
 
 /***********************************************************************

@@ -135,6 +135,73 @@ DWORD rm_registrations_append(struct rm_store *s, UINT nfiles, WCHAR *const *fil
 DWORD rm_registrations_refresh(struct rm_registrations *r, struct rm_store *s);
 void rm_registrations_free(struct rm_registrations *r);
 
+/* ---- resolve/targets.c: what RmGetList looks for, built from the registrations ---- */
+
+/* A file's identity: the same for every name and every handle of that file. */
+struct rm_file_id {
+    DWORD volume;
+    DWORD index_high, index_low;
+};
+
+struct rm_targets {
+    struct rm_file_id *ids;     /* hash set of the registered files that exist */
+    unsigned ids_cap, nids;
+    WCHAR **paths;              /* hash set of their upper-cased full paths */
+    unsigned paths_cap, npaths;
+};
+
+/* ERROR_ACCESS_DENIED when a registered path is a directory (as the real DLL). Files that
+ * do not exist are left out: nothing can be using them. */
+DWORD rm_targets_build(const struct rm_registrations *r, struct rm_targets *t);
+BOOL rm_targets_has_id(const struct rm_targets *t, const struct rm_file_id *id);
+BOOL rm_targets_has_path(const struct rm_targets *t, const WCHAR *path);
+void rm_targets_free(struct rm_targets *t);
+/* The identity of an open file; FALSE for anything that is not a disk file. */
+BOOL rm_file_identity(HANDLE file, struct rm_file_id *id);
+
+/* ---- resolve/pidset.c: the processes found so far ---- */
+
+struct rm_pidset {
+    DWORD *pids;
+    unsigned n, cap;
+};
+DWORD rm_pidset_add(struct rm_pidset *s, DWORD pid);  /* a PID already there is kept once */
+BOOL rm_pidset_has(const struct rm_pidset *s, DWORD pid);
+void rm_pidset_free(struct rm_pidset *s);
+
+/* ---- resolve/open_files.c: processes with an open handle to a target ---- */
+
+/* Bound on one handle's queries: a synchronous pipe with a read pending blocks them. */
+#define RM_HANDLE_QUERY_TIMEOUT_MS 250
+DWORD rm_open_files_find(const struct rm_targets *t, struct rm_pidset *found);
+/* Tests only: replace the per-handle query (NULL restores rm_file_identity), to make one
+ * block as a pipe does on Windows. */
+typedef BOOL (*rm_identity_query_fn)(HANDLE file, struct rm_file_id *id);
+void rm_open_files_set_query(rm_identity_query_fn query);
+
+/* ---- resolve/modules.c: processes that have a target loaded as exe or DLL ---- */
+
+DWORD rm_modules_find(const struct rm_targets *t, struct rm_pidset *found);
+
+/* ---- resolve/classify.c: one RM_PROCESS_INFO for a process ---- */
+
+/* Fills info for pid (and ORs reboot reasons); *keep receives a handle to the process
+ * that the session keeps, so the PID cannot be reused under the caller (NULL if it could
+ * not be opened). ERROR_NOT_FOUND when the process is gone. */
+DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HANDLE *keep);
+
+/* ---- resolve/resolver.c: RmGetList's answer ---- */
+
+struct rm_affected {
+    RM_PROCESS_INFO *apps;
+    unsigned count, cap;
+    DWORD reasons;
+};
+struct rm_session;
+/* Reads new registrations and works out every affected application from scratch. */
+DWORD rm_resolve(struct rm_session *s, struct rm_affected *out);
+void rm_affected_free(struct rm_affected *a);
+
 /* ---- session/handles.c and session/session.c: sessions as the API sees them ---- */
 
 struct rm_session {
@@ -146,8 +213,12 @@ struct rm_session {
     struct rm_store store;
     HANDLE owner;               /* joined: the primary's process, to notice its death */
     unsigned slot;              /* primary: its directory slot */
-    struct rm_registrations regs;  /* primary: the registrations read so far */
+    struct rm_registrations regs;  /* the registrations read so far */
+    HANDLE *kept;               /* processes reported to the caller, kept until the end */
+    unsigned nkept, cap_kept;
 };
+/* Keeps a process handle for the life of the session (takes ownership). */
+DWORD rm_session_keep_process(struct rm_session *s, HANDLE process);
 
 /* Adds a session to the table and gives it a handle: never 0, never one still open. */
 DWORD rm_handles_add(struct rm_session *s);

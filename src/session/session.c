@@ -12,6 +12,11 @@
 
 static void session_free(struct rm_session *s)
 {
+    unsigned i;
+
+    for (i = 0; i < s->nkept; i++)
+        CloseHandle(s->kept[i]);
+    rm_free(s->kept);
     rm_store_close(&s->store);
     if (s->owner)
         CloseHandle(s->owner);
@@ -196,4 +201,32 @@ out:
         rm_free(full[i]);
     rm_free(full);
     return err;
+}
+
+DWORD rm_session_keep_process(struct rm_session *s, HANDLE process)
+{
+    FILETIME start, kept_start;
+    DWORD pid = GetProcessId(process);
+    unsigned i;
+
+    /* Once per process: the same PID with the same creation time is the same process. */
+    rm_process_start_time(process, &start);
+    for (i = 0; i < s->nkept; i++)
+        if (GetProcessId(s->kept[i]) == pid && rm_process_start_time(s->kept[i], &kept_start) &&
+            !CompareFileTime(&start, &kept_start)) {
+            CloseHandle(process);
+            return ERROR_SUCCESS;
+        }
+    if (s->nkept == s->cap_kept) {
+        unsigned cap = s->cap_kept ? s->cap_kept * 2 : 8;
+        HANDLE *grown = rm_realloc(s->kept, cap * sizeof(HANDLE));
+        if (!grown) {
+            CloseHandle(process);
+            return ERROR_OUTOFMEMORY;
+        }
+        s->kept = grown;
+        s->cap_kept = cap;
+    }
+    s->kept[s->nkept++] = process;
+    return ERROR_SUCCESS;
 }

@@ -4,23 +4,25 @@
 
 #include "testutil.h"
 
-HANDLE tu_spawn_fixture(const wchar_t *args_fmt, ...)
+void tu_bin_path(wchar_t path[MAX_PATH], const wchar_t *name)
 {
-    wchar_t exe[MAX_PATH], *slash, cmd[8192];
+    wchar_t *slash;
+    GetModuleFileNameW(NULL, path, MAX_PATH);
+    slash = wcsrchr(path, L'\\');
+    wcscpy(slash + 1, name);
+}
+
+static HANDLE spawn(const wchar_t *exe, const wchar_t *args_fmt, va_list ap)
+{
+    wchar_t cmd[8192];
     STARTUPINFOW si;
     PROCESS_INFORMATION pi;
-    va_list ap;
     int n;
 
     ZeroMemory(&si, sizeof(si));
     si.cb = sizeof(si);
-    GetModuleFileNameW(NULL, exe, MAX_PATH);
-    slash = wcsrchr(exe, L'\\');
-    wcscpy(slash + 1, L"rmfixture.exe");
     n = _snwprintf(cmd, 8192, L"\"%ls\" ", exe);
-    va_start(ap, args_fmt);
     _vsnwprintf(cmd + n, 8192 - n, args_fmt, ap);
-    va_end(ap);
     cmd[8191] = 0;
     if (!CreateProcessW(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
         print_error("CreateProcess(%ls) failed: %lu\n", cmd, GetLastError());
@@ -28,6 +30,28 @@ HANDLE tu_spawn_fixture(const wchar_t *args_fmt, ...)
     }
     CloseHandle(pi.hThread);
     return pi.hProcess;
+}
+
+HANDLE tu_spawn_fixture(const wchar_t *args_fmt, ...)
+{
+    wchar_t exe[MAX_PATH];
+    HANDLE h;
+    va_list ap;
+    tu_bin_path(exe, L"rmfixture.exe");
+    va_start(ap, args_fmt);
+    h = spawn(exe, args_fmt, ap);
+    va_end(ap);
+    return h;
+}
+
+HANDLE tu_spawn_exe(const wchar_t *exe, const wchar_t *args_fmt, ...)
+{
+    HANDLE h;
+    va_list ap;
+    va_start(ap, args_fmt);
+    h = spawn(exe, args_fmt, ap);
+    va_end(ap);
+    return h;
 }
 
 DWORD tu_wait_exit(HANDLE process)

@@ -19,6 +19,10 @@
 
 /* Starts "<folder of this exe>\rmfixture.exe <args>"; returns its process handle. */
 HANDLE tu_spawn_fixture(const wchar_t *args_fmt, ...);
+/* Starts "EXE <args>" for any exe path (a renamed copy of rmfixture.exe, say). */
+HANDLE tu_spawn_exe(const wchar_t *exe, const wchar_t *args_fmt, ...);
+/* Path of a file beside this test exe. */
+void tu_bin_path(wchar_t path[MAX_PATH], const wchar_t *name);
 /* Waits (bounded) for a process to exit and returns its exit code, or 0xFFFFFFFF on timeout. */
 DWORD tu_wait_exit(HANDLE process);
 /* A named manual-reset event with a name unique to this run; name receives it (64 chars). */

@@ -1,0 +1,218 @@
+/*
+ * classify.c - what RM_PROCESS_INFO says about one process: its identity (PID + creation
+ * time), a friendly name, its type, its terminal session, whether it can be restarted,
+ * and the reboot reasons it brings.
+ *
+ * Type, in this order: RmCritical (the calling process itself; a documented critical
+ * process; one in another terminal session; one we may not stop), RmExplorer, RmMainWindow
+ * (a visible, unowned top-level window), RmOtherWindow (windows, none of them such),
+ * RmConsole (a console-subsystem image), else RmUnknownApp.
+ * Name: the image's FileDescription, else its main window's title, else its file name.
+ */
+#include "../rm.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+static const WCHAR *const critical_images[] = {
+    L"smss.exe", L"csrss.exe", L"wininit.exe", L"logonui.exe", L"lsass.exe",
+    L"services.exe", L"winlogon.exe", L"system",
+};
+
+static const WCHAR *base_name(const WCHAR *path)
+{
+    const WCHAR *slash = wcsrchr(path, L'\\');
+    return slash ? slash + 1 : path;
+}
+
+static void copy_name(WCHAR *dst, size_t cap, const WCHAR *src)
+{
+    size_t i;
+    for (i = 0; i + 1 < cap && src[i]; i++)
+        dst[i] = src[i];
+    dst[i] = 0;
+}
+
+struct window_search {
+    DWORD pid;
+    BOOL any, main;
+    WCHAR title[CCH_RM_MAX_APP_NAME + 1];
+};
+
+static BOOL CALLBACK window_of(HWND hwnd, LPARAM arg)
+{
+    struct window_search *w = (struct window_search *)arg;
+    WCHAR cls[16];
+    DWORD pid = 0;
+
+    GetWindowThreadProcessId(hwnd, &pid);
+    if (pid != w->pid)
+        return TRUE;
+    /* Wine quirk (and Windows): every GUI thread has an invisible "Default IME" window. */
+    if (GetClassNameW(hwnd, cls, ARRAYSIZE(cls)) && !wcscmp(cls, L"IME"))
+        return TRUE;
+    w->any = TRUE;
+    if (IsWindowVisible(hwnd) && !GetWindow(hwnd, GW_OWNER)) {
+        w->main = TRUE;
+        GetWindowTextW(hwnd, w->title, ARRAYSIZE(w->title));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The image's FileDescription, from the first translation of its version resource. */
+static BOOL file_description(const WCHAR *image, WCHAR *out, size_t cap)
+{
+    DWORD ignored, size = GetFileVersionInfoSizeW(image, &ignored);
+    struct { WORD lang, codepage; } *tr;
+    WCHAR query[64], *value;
+    UINT len;
+    void *data;
+    BOOL ok = FALSE;
+
+    if (!size || !(data = rm_alloc(size)))
+        return FALSE;
+    if (GetFileVersionInfoW(image, 0, size, data) &&
+        VerQueryValueW(data, L"\\VarFileInfo\\Translation", (void **)&tr, &len) && len >= 4) {
+        _snwprintf(query, ARRAYSIZE(query), L"\\StringFileInfo\\%04x%04x\\FileDescription",
+                   tr->lang, tr->codepage);
+        query[ARRAYSIZE(query) - 1] = 0;
+        if (VerQueryValueW(data, query, (void **)&value, &len) && len > 1 && value[0]) {
+            copy_name(out, cap, value);
+            ok = TRUE;
+        }
+    }
+    rm_free(data);
+    return ok;
+}
+
+/* TRUE if the image is built for the console subsystem. */
+static BOOL is_console_image(const WCHAR *image)
+{
+    HANDLE f = CreateFileW(image, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                           NULL, OPEN_EXISTING, 0, NULL);
+    BYTE head[1024];
+    DWORD n = 0, pe;
+    BOOL console = FALSE;
+
+    if (f == INVALID_HANDLE_VALUE)
+        return FALSE;
+    if (ReadFile(f, head, sizeof(head), &n, NULL) && n >= sizeof(IMAGE_DOS_HEADER)) {
+        pe = ((IMAGE_DOS_HEADER *)head)->e_lfanew;
+        /* The subsystem sits at the same offset in the 32- and 64-bit optional headers. */
+        if (pe + 4 + sizeof(IMAGE_FILE_HEADER) + offsetof(IMAGE_OPTIONAL_HEADER32, Subsystem) + 2 <= n &&
+            !memcmp(head + pe, "PE\0\0", 4)) {
+            WORD sub = *(WORD *)(head + pe + 4 + sizeof(IMAGE_FILE_HEADER) +
+                                 offsetof(IMAGE_OPTIONAL_HEADER32, Subsystem));
+            console = sub == IMAGE_SUBSYSTEM_WINDOWS_CUI;
+        }
+    }
+    CloseHandle(f);
+    return console;
+}
+
+static BOOL is_critical_image(const WCHAR *name)
+{
+    unsigned i;
+    for (i = 0; i < ARRAYSIZE(critical_images); i++)
+        if (!_wcsicmp(name, critical_images[i]))
+            return TRUE;
+    return FALSE;
+}
+
+static BOOL restart_registered(HANDLE process)
+{
+    DWORD size = 0, flags = 0;
+    HANDLE h;
+    HRESULT hr;
+    /* Reading another process's registration needs PROCESS_VM_READ. Wine quirk: always
+     * E_NOTIMPL, so under Wine nothing counts as registered here. */
+    if (!DuplicateHandle(GetCurrentProcess(), process, GetCurrentProcess(), &h,
+                         PROCESS_VM_READ | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, 0))
+        return FALSE;
+    hr = GetApplicationRestartSettings(h, NULL, &size, &flags);
+    CloseHandle(h);
+    return hr == S_OK && size > 0;
+}
+
+DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HANDLE *keep)
+{
+    WCHAR image[MAX_PATH * 2];
+    DWORD len, code, session = (DWORD)RM_INVALID_TS_SESSION, my_session = 0;
+    struct window_search w;
+    HANDLE h, q;
+    FILETIME start, ignored[3];
+
+    ZeroMemory(info, sizeof(*info));
+    *keep = NULL;
+    info->Process.dwProcessId = pid;
+    info->AppStatus = RmStatusRunning;
+    info->TSSessionId = (DWORD)RM_INVALID_TS_SESSION;
+
+    /* What stopping it later needs; failing that, only what looking at it needs. */
+    h = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION |
+                    PROCESS_DUP_HANDLE, FALSE, pid);
+    q = h ? h : OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+    if (!q)
+        return GetLastError() == ERROR_INVALID_PARAMETER ? ERROR_NOT_FOUND : ERROR_SUCCESS;
+    if (!GetProcessTimes(q, &start, &ignored[0], &ignored[1], &ignored[2]) ||
+        (GetExitCodeProcess(q, &code) && code != STILL_ACTIVE)) {
+        CloseHandle(q);
+        return ERROR_NOT_FOUND;  /* exited while we looked: not an error */
+    }
+    info->Process.ProcessStartTime = start;
+    len = ARRAYSIZE(image);
+    if (!QueryFullProcessImageNameW(q, 0, image, &len))
+        image[0] = 0;
+    if (ProcessIdToSessionId(pid, &session))
+        info->TSSessionId = session;
+    ProcessIdToSessionId(GetCurrentProcessId(), &my_session);
+
+    if (pid == GetCurrentProcessId()) {
+        info->ApplicationType = RmCritical;
+        *reasons |= RmRebootReasonDetectedSelf;
+    } else if (image[0] && is_critical_image(base_name(image))) {
+        info->ApplicationType = RmCritical;
+        *reasons |= RmRebootReasonCriticalProcess;
+    } else if (info->TSSessionId != (DWORD)RM_INVALID_TS_SESSION && info->TSSessionId != my_session) {
+        info->ApplicationType = RmCritical;
+        *reasons |= RmRebootReasonSessionMismatch;
+    } else if (!h) {
+        info->ApplicationType = RmCritical;
+        *reasons |= RmRebootReasonPermissionDenied;
+    }
+
+    ZeroMemory(&w, sizeof(w));
+    w.pid = pid;
+    EnumWindows(window_of, (LPARAM)&w);
+    if (info->ApplicationType != RmCritical) {
+        if (image[0] && !_wcsicmp(base_name(image), L"explorer.exe"))
+            info->ApplicationType = RmExplorer;
+        else if (w.main)
+            info->ApplicationType = RmMainWindow;
+        else if (w.any)
+            info->ApplicationType = RmOtherWindow;
+        else if (image[0] && is_console_image(image))
+            info->ApplicationType = RmConsole;
+        else
+            info->ApplicationType = RmUnknownApp;
+    }
+
+    if (info->ApplicationType == RmCritical && image[0])
+        copy_name(info->strAppName, ARRAYSIZE(info->strAppName), base_name(image));
+    else if (!(image[0] && file_description(image, info->strAppName, ARRAYSIZE(info->strAppName)))) {
+        if (w.main && w.title[0])
+            copy_name(info->strAppName, ARRAYSIZE(info->strAppName), w.title);
+        else if (image[0])
+            copy_name(info->strAppName, ARRAYSIZE(info->strAppName), base_name(image));
+    }
+    info->bRestartable = info->ApplicationType != RmCritical && h && restart_registered(h);
+
+    if (h) {
+        *keep = h;
+    } else {
+        CloseHandle(q);
+    }
+    return ERROR_SUCCESS;
+}

@@ -1,0 +1,94 @@
+/*
+ * resolver.c - RmGetList's answer: every process that holds a registered file open, has
+ * one loaded, or was registered itself (and still is that process: PID and creation time),
+ * each listed once with its RM_PROCESS_INFO, and the reboot reasons they bring.
+ * Worked out from scratch on every call; only the reading of registrations is incremental.
+ */
+#include "../rm.h"
+
+static DWORD append(struct rm_affected *a, const RM_PROCESS_INFO *info)
+{
+    if (a->count == a->cap) {
+        unsigned cap = a->cap ? a->cap * 2 : 8;
+        RM_PROCESS_INFO *grown = rm_realloc(a->apps, (size_t)cap * sizeof(*grown));
+        if (!grown)
+            return ERROR_OUTOFMEMORY;
+        a->apps = grown;
+        a->cap = cap;
+    }
+    a->apps[a->count++] = *info;
+    return ERROR_SUCCESS;
+}
+
+/* Registered processes that are still the process that was registered. */
+static DWORD add_registered_processes(const struct rm_registrations *r, struct rm_pidset *found)
+{
+    DWORD err = ERROR_SUCCESS;
+    unsigned i;
+
+    for (i = 0; i < r->nprocesses && !err; i++) {
+        const RM_UNIQUE_PROCESS *p = &r->processes[i];
+        HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, p->dwProcessId);
+        FILETIME start;
+        DWORD code;
+
+        if (!h) {
+            /* Exists but we may not look: listed, and classified as such. */
+            if (GetLastError() == ERROR_ACCESS_DENIED)
+                err = rm_pidset_add(found, p->dwProcessId);
+            continue;
+        }
+        if (rm_process_start_time(h, &start) &&
+            start.dwLowDateTime == p->ProcessStartTime.dwLowDateTime &&
+            start.dwHighDateTime == p->ProcessStartTime.dwHighDateTime &&
+            GetExitCodeProcess(h, &code) && code == STILL_ACTIVE)
+            err = rm_pidset_add(found, p->dwProcessId);
+        CloseHandle(h);
+    }
+    return err;
+}
+
+DWORD rm_resolve(struct rm_session *s, struct rm_affected *out)
+{
+    struct rm_targets targets;
+    struct rm_pidset found;
+    DWORD err;
+    unsigned i;
+
+    ZeroMemory(out, sizeof(*out));
+    ZeroMemory(&found, sizeof(found));
+    if ((err = rm_registrations_refresh(&s->regs, &s->store)))
+        return err;
+    if ((err = rm_targets_build(&s->regs, &targets)))
+        return err;
+    if (!(err = add_registered_processes(&s->regs, &found)) &&
+        !(err = rm_open_files_find(&targets, &found)))
+        err = rm_modules_find(&targets, &found);
+    rm_targets_free(&targets);
+
+    for (i = 0; i < found.n && !err; i++) {
+        RM_PROCESS_INFO info;
+        HANDLE keep;
+        DWORD reasons = 0;
+        if (rm_classify_process(found.pids[i], &info, &reasons, &keep))
+            continue;  /* exited meanwhile */
+        if ((err = append(out, &info))) {
+            if (keep)
+                CloseHandle(keep);
+            break;
+        }
+        out->reasons |= reasons;
+        if (keep && (err = rm_session_keep_process(s, keep)))
+            break;
+    }
+    rm_pidset_free(&found);
+    if (err)
+        rm_affected_free(out);
+    return err;
+}
+
+void rm_affected_free(struct rm_affected *a)
+{
+    rm_free(a->apps);
+    ZeroMemory(a, sizeof(*a));
+}
