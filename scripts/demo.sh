@@ -19,15 +19,21 @@ unset DISPLAY WAYLAND_DISPLAY
 trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
 
 app=$prefix/drive_c/DemoApp
+bin=$build/x64/bin
 mkdir -p "$app"
 echo "settings" > "$app/settings.ini"
-cp "$build/x64/bin/rmfixture.exe" "$app/demoapp.exe"
-cp "$build/x64/bin/rstrtmgr.dll" "$app/"
+cp "$bin/rmfixture.exe" "$app/demoapp.exe"
+cp "$bin/rmfixture.exe" "$app/pluginhost.exe"
+cp "$bin/rmfixture_dll.dll" "$app/plugin.dll"
+cp "$bin/rstrtmgr.dll" "$app/"
 
-bin=$build/x64/bin
 echo
-echo "== The primary installer registers C:\\DemoApp\\demoapp.exe; the secondary, in its"
-echo "== own process, joins with the key and registers two more files."
+echo "== Two applications are running: demoapp.exe holds C:\\DemoApp\\settings.ini open,"
+echo "== pluginhost.exe has C:\\DemoApp\\plugin.dll loaded."
+wine 'C:\DemoApp\demoapp.exe' hold 'C:\DemoApp\settings.ini' - </dev/null >/dev/null 2>&1 &
+wine 'C:\DemoApp\pluginhost.exe' load 'C:\DemoApp\plugin.dll' - </dev/null >/dev/null 2>&1 &
+sleep 3  # the demo only: give both a moment to start
+echo "== The primary installer registers settings.ini; the secondary, in its own process,"
+echo "== joins with the key and registers plugin.dll. The primary then asks who uses them."
 echo
-wine "$bin/primary_installer.exe" 'C:\DemoApp\demoapp.exe' -- \
-     'C:\DemoApp\settings.ini' 'C:\DemoApp\rstrtmgr.dll' </dev/null
+wine "$bin/primary_installer.exe" 'C:\DemoApp\settings.ini' -- 'C:\DemoApp\plugin.dll' </dev/null
