@@ -32,6 +32,9 @@ void *rm_alloc(size_t size);          /* zeroed; NULL when out of memory */
 void *rm_realloc(void *p, size_t size);
 /* n elements of size bytes, zeroed; NULL when out of memory or when n * size overflows. */
 void *rm_alloc_array(size_t n, size_t size);
+/* Makes *array (of *cap elements of elem bytes) hold at least need, doubling;
+ * ERROR_OUTOFMEMORY leaves it as it was. */
+DWORD rm_grow(void **array, unsigned *cap, unsigned need, size_t elem);
 void rm_free(void *p);
 /* Tests only: make the n-th allocation from now fail (0 = never). */
 void rm_mem_fail_after(unsigned n);
@@ -214,11 +217,16 @@ struct rm_session {
     HANDLE owner;               /* joined: the primary's process, to notice its death */
     unsigned slot;              /* primary: its directory slot */
     struct rm_registrations regs;  /* the registrations read so far */
-    HANDLE *kept;               /* processes reported to the caller, kept until the end */
+    struct rm_kept_process *kept;  /* processes reported to the caller, kept until the end */
     unsigned nkept, cap_kept;
 };
-/* Keeps a process handle for the life of the session (takes ownership). */
-DWORD rm_session_keep_process(struct rm_session *s, HANDLE process);
+struct rm_kept_process {
+    HANDLE handle;
+    RM_UNIQUE_PROCESS id;
+};
+/* Keeps a process handle for the life of the session, once per process (takes
+ * ownership of the handle). */
+DWORD rm_session_keep_process(struct rm_session *s, HANDLE process, const RM_UNIQUE_PROCESS *id);
 
 /* Adds a session to the table and gives it a handle: never 0, never one still open. */
 DWORD rm_handles_add(struct rm_session *s);

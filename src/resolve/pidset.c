@@ -12,18 +12,13 @@ BOOL rm_pidset_has(const struct rm_pidset *s, DWORD pid)
 
 DWORD rm_pidset_add(struct rm_pidset *s, DWORD pid)
 {
+    DWORD err;
+
     if (rm_pidset_has(s, pid))
         return ERROR_SUCCESS;
-    if (s->n == s->cap) {
-        unsigned cap = s->cap ? s->cap * 2 : 16;
-        DWORD *grown = rm_realloc(s->pids, cap * sizeof(DWORD));
-        if (!grown)
-            return ERROR_OUTOFMEMORY;
-        s->pids = grown;
-        s->cap = cap;
-    }
-    s->pids[s->n++] = pid;
-    return ERROR_SUCCESS;
+    if (!(err = rm_grow((void **)&s->pids, &s->cap, s->n + 1, sizeof(DWORD))))
+        s->pids[s->n++] = pid;
+    return err;
 }
 
 void rm_pidset_free(struct rm_pidset *s)

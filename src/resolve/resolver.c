@@ -8,43 +8,22 @@
 
 static DWORD append(struct rm_affected *a, const RM_PROCESS_INFO *info)
 {
-    if (a->count == a->cap) {
-        unsigned cap = a->cap ? a->cap * 2 : 8;
-        RM_PROCESS_INFO *grown = rm_realloc(a->apps, (size_t)cap * sizeof(*grown));
-        if (!grown)
-            return ERROR_OUTOFMEMORY;
-        a->apps = grown;
-        a->cap = cap;
-    }
-    a->apps[a->count++] = *info;
-    return ERROR_SUCCESS;
+    DWORD err = rm_grow((void **)&a->apps, &a->cap, a->count + 1, sizeof(*info));
+    if (!err)
+        a->apps[a->count++] = *info;
+    return err;
 }
 
-/* Registered processes that are still the process that was registered. */
+/* Registered processes that are still the process that was registered (one we may not
+ * look at is listed too: classification says why it cannot be stopped). */
 static DWORD add_registered_processes(const struct rm_registrations *r, struct rm_pidset *found)
 {
     DWORD err = ERROR_SUCCESS;
     unsigned i;
 
-    for (i = 0; i < r->nprocesses && !err; i++) {
-        const RM_UNIQUE_PROCESS *p = &r->processes[i];
-        HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, p->dwProcessId);
-        FILETIME start;
-        DWORD code;
-
-        if (!h) {
-            /* Exists but we may not look: listed, and classified as such. */
-            if (GetLastError() == ERROR_ACCESS_DENIED)
-                err = rm_pidset_add(found, p->dwProcessId);
-            continue;
-        }
-        if (rm_process_start_time(h, &start) &&
-            start.dwLowDateTime == p->ProcessStartTime.dwLowDateTime &&
-            start.dwHighDateTime == p->ProcessStartTime.dwHighDateTime &&
-            GetExitCodeProcess(h, &code) && code == STILL_ACTIVE)
-            err = rm_pidset_add(found, p->dwProcessId);
-        CloseHandle(h);
-    }
+    for (i = 0; i < r->nprocesses && !err; i++)
+        if (rm_process_is_alive(r->processes[i].dwProcessId, &r->processes[i].ProcessStartTime))
+            err = rm_pidset_add(found, r->processes[i].dwProcessId);
     return err;
 }
 
@@ -78,7 +57,7 @@ DWORD rm_resolve(struct rm_session *s, struct rm_affected *out)
             break;
         }
         out->reasons |= reasons;
-        if (keep && (err = rm_session_keep_process(s, keep)))
+        if (keep && (err = rm_session_keep_process(s, keep, &info.Process)))
             break;
     }
     rm_pidset_free(&found);

@@ -28,16 +28,8 @@ DWORD rm_handles_add(struct rm_session *s)
     DWORD err = ERROR_SUCCESS;
 
     AcquireSRWLockExclusive(&table_lock);
-    if (count == cap) {
-        unsigned newcap = cap ? cap * 2 : 16;
-        struct rm_session **grown = rm_realloc(table, newcap * sizeof(*table));
-        if (!grown) {
-            err = ERROR_OUTOFMEMORY;
-            goto out;
-        }
-        table = grown;
-        cap = newcap;
-    }
+    if ((err = rm_grow((void **)&table, &cap, count + 1, sizeof(*table))))
+        goto out;
     while (next_handle == 0 || next_handle == 0xFFFFFFFF || find(next_handle) >= 0)
         next_handle++;
     s->handle = next_handle++;

@@ -10,29 +10,6 @@
 
 #include "../rm.h"
 
-static DWORD grow(void **array, unsigned *cap, unsigned need, size_t elem)
-{
-    unsigned newcap;
-    void *p;
-
-    if (need <= *cap)
-        return ERROR_SUCCESS;
-    newcap = *cap ? *cap : 16;
-    while (newcap < need) {
-        if (newcap > 0x7fffffffu / 2)
-            return ERROR_OUTOFMEMORY;
-        newcap *= 2;
-    }
-    if ((size_t)newcap > ((size_t)-1) / elem)
-        return ERROR_OUTOFMEMORY;
-    p = rm_realloc(*array, (size_t)newcap * elem);
-    if (!p)
-        return ERROR_OUTOFMEMORY;
-    *array = p;
-    *cap = newcap;
-    return ERROR_SUCCESS;
-}
-
 static DWORD add_batch_size(uint32_t *total, uint32_t bytes)
 {
     if (bytes > RM_STORE_SIZE - *total)
@@ -103,7 +80,7 @@ static DWORD keep_record(struct rm_registrations *r, const struct rm_record *rec
 
     switch (rec->kind) {
     case RM_RECORD_PROCESS:
-        if ((err = grow((void **)&r->processes, &r->cap_processes, r->nprocesses + 1,
+        if ((err = rm_grow((void **)&r->processes, &r->cap_processes, r->nprocesses + 1,
                         sizeof(*r->processes))))
             return err;
         r->processes[r->nprocesses].dwProcessId = rec->pid;
@@ -112,14 +89,14 @@ static DWORD keep_record(struct rm_registrations *r, const struct rm_record *rec
         r->nprocesses++;
         return ERROR_SUCCESS;
     case RM_RECORD_FILE:
-        if ((err = grow((void **)&r->files, &r->cap_files, r->nfiles + 1, sizeof(WCHAR *))))
+        if ((err = rm_grow((void **)&r->files, &r->cap_files, r->nfiles + 1, sizeof(WCHAR *))))
             return err;
         if (!(text = copy_text(rec->text, rec->nchars)))
             return ERROR_OUTOFMEMORY;
         r->files[r->nfiles++] = text;
         return ERROR_SUCCESS;
     default: /* RM_RECORD_SERVICE: rm_record_next returns no other kind */
-        if ((err = grow((void **)&r->services, &r->cap_services, r->nservices + 1,
+        if ((err = rm_grow((void **)&r->services, &r->cap_services, r->nservices + 1,
                         sizeof(WCHAR *))))
             return err;
         if (!(text = copy_text(rec->text, rec->nchars)))

@@ -15,7 +15,7 @@ static void session_free(struct rm_session *s)
     unsigned i;
 
     for (i = 0; i < s->nkept; i++)
-        CloseHandle(s->kept[i]);
+        CloseHandle(s->kept[i].handle);
     rm_free(s->kept);
     rm_store_close(&s->store);
     if (s->owner)
@@ -203,30 +203,23 @@ out:
     return err;
 }
 
-DWORD rm_session_keep_process(struct rm_session *s, HANDLE process)
+DWORD rm_session_keep_process(struct rm_session *s, HANDLE process, const RM_UNIQUE_PROCESS *id)
 {
-    FILETIME start, kept_start;
-    DWORD pid = GetProcessId(process);
     unsigned i;
+    DWORD err;
 
-    /* Once per process: the same PID with the same creation time is the same process. */
-    rm_process_start_time(process, &start);
     for (i = 0; i < s->nkept; i++)
-        if (GetProcessId(s->kept[i]) == pid && rm_process_start_time(s->kept[i], &kept_start) &&
-            !CompareFileTime(&start, &kept_start)) {
-            CloseHandle(process);
+        if (s->kept[i].id.dwProcessId == id->dwProcessId &&
+            !CompareFileTime(&s->kept[i].id.ProcessStartTime, &id->ProcessStartTime)) {
+            CloseHandle(process);  /* already kept */
             return ERROR_SUCCESS;
         }
-    if (s->nkept == s->cap_kept) {
-        unsigned cap = s->cap_kept ? s->cap_kept * 2 : 8;
-        HANDLE *grown = rm_realloc(s->kept, cap * sizeof(HANDLE));
-        if (!grown) {
-            CloseHandle(process);
-            return ERROR_OUTOFMEMORY;
-        }
-        s->kept = grown;
-        s->cap_kept = cap;
+    if ((err = rm_grow((void **)&s->kept, &s->cap_kept, s->nkept + 1, sizeof(*s->kept)))) {
+        CloseHandle(process);
+        return err;
     }
-    s->kept[s->nkept++] = process;
+    s->kept[s->nkept].handle = process;
+    s->kept[s->nkept].id = *id;
+    s->nkept++;
     return ERROR_SUCCESS;
 }

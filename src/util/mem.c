@@ -37,6 +37,26 @@ void *rm_alloc_array(size_t n, size_t size)
     return rm_alloc(n * size);
 }
 
+DWORD rm_grow(void **array, unsigned *cap, unsigned need, size_t elem)
+{
+    unsigned newcap;
+    void *p;
+
+    if (need <= *cap)
+        return ERROR_SUCCESS;
+    newcap = *cap ? *cap : 16;
+    while (newcap < need) {
+        if (newcap > 0x7fffffffu / 2)
+            return ERROR_OUTOFMEMORY;
+        newcap *= 2;
+    }
+    if ((size_t)newcap > ((size_t)-1) / elem || !(p = rm_realloc(*array, (size_t)newcap * elem)))
+        return ERROR_OUTOFMEMORY;
+    *array = p;
+    *cap = newcap;
+    return ERROR_SUCCESS;
+}
+
 void *rm_realloc(void *p, size_t size)
 {
     if (should_fail())
