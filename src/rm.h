@@ -186,12 +186,37 @@ void rm_open_files_set_query(rm_identity_query_fn query);
 
 DWORD rm_modules_find(const struct rm_targets *t, struct rm_pidset *found);
 
+/* ---- resolve/services.c: the running services a session affects ---- */
+
+struct rm_service {
+    WCHAR name[257];            /* short name (the SCM allows 256 characters) */
+    WCHAR display[CCH_RM_MAX_APP_NAME + 1];
+    DWORD pid;                  /* the process hosting it */
+    BOOL critical;              /* its process hosts a critical system service */
+    BOOL unstoppable;           /* it does not accept SERVICE_CONTROL_STOP */
+    BOOL denied;                /* we may not stop or start it */
+};
+struct rm_services {
+    struct rm_service *items;
+    unsigned count, cap;
+};
+/* Running services registered by name, hosted in a process of `found`, or depending
+ * (transitively) on one of those. */
+DWORD rm_services_find(const struct rm_registrations *r, const struct rm_pidset *found,
+                       struct rm_services *out);
+BOOL rm_services_hosted_by(const struct rm_services *s, DWORD pid);
+void rm_services_free(struct rm_services *s);
+
 /* ---- resolve/classify.c: one RM_PROCESS_INFO for a process ---- */
 
 /* Fills info for pid (and ORs reboot reasons); *keep receives a handle to the process
  * that the session keeps, so the PID cannot be reused under the caller (NULL if it could
  * not be opened). ERROR_NOT_FOUND when the process is gone. */
 DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HANDLE *keep);
+/* The same for a service: RmService (or RmCritical when it is critical, cannot be
+ * stopped or we may not stop it), its display name and short name. */
+DWORD rm_classify_service(const struct rm_service *svc, RM_PROCESS_INFO *info, DWORD *reasons,
+                          HANDLE *keep);
 
 /* ---- resolve/resolver.c: RmGetList's answer ---- */
 

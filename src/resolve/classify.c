@@ -136,51 +136,74 @@ static BOOL restart_registered(HANDLE process)
     return hr == S_OK && size > 0;
 }
 
-DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HANDLE *keep)
+/* Opens pid for stopping it later (else only for looking at it) and fills the identity
+ * part of info. ERROR_NOT_FOUND when it has exited. *stop is NULL when we may not stop
+ * it; *query is always a handle to close (it may be *stop). */
+static DWORD open_process(DWORD pid, RM_PROCESS_INFO *info, HANDLE *stop, HANDLE *query,
+                          WCHAR image[MAX_PATH * 2])
 {
-    WCHAR image[MAX_PATH * 2];
-    DWORD len, code, session = (DWORD)RM_INVALID_TS_SESSION, my_session = 0;
-    struct window_search w;
-    HANDLE h, q;
+    DWORD len = MAX_PATH * 2, code, session;
     FILETIME start, ignored[3];
 
     ZeroMemory(info, sizeof(*info));
-    *keep = NULL;
     info->Process.dwProcessId = pid;
     info->AppStatus = RmStatusRunning;
     info->TSSessionId = (DWORD)RM_INVALID_TS_SESSION;
 
-    /* What stopping it later needs; failing that, only what looking at it needs. */
-    h = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION |
-                    PROCESS_DUP_HANDLE, FALSE, pid);
-    q = h ? h : OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
-    if (!q)
+    *stop = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION |
+                        PROCESS_DUP_HANDLE, FALSE, pid);
+    *query = *stop ? *stop : OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+    if (!*query)
         return GetLastError() == ERROR_INVALID_PARAMETER ? ERROR_NOT_FOUND : ERROR_SUCCESS;
-    if (!GetProcessTimes(q, &start, &ignored[0], &ignored[1], &ignored[2]) ||
-        (GetExitCodeProcess(q, &code) && code != STILL_ACTIVE)) {
-        CloseHandle(q);
+    if (!GetProcessTimes(*query, &start, &ignored[0], &ignored[1], &ignored[2]) ||
+        (GetExitCodeProcess(*query, &code) && code != STILL_ACTIVE)) {
+        CloseHandle(*query);
         return ERROR_NOT_FOUND;  /* exited while we looked: not an error */
     }
     info->Process.ProcessStartTime = start;
-    len = ARRAYSIZE(image);
-    if (!QueryFullProcessImageNameW(q, 0, image, &len))
+    if (!QueryFullProcessImageNameW(*query, 0, image, &len))
         image[0] = 0;
     if (ProcessIdToSessionId(pid, &session))
         info->TSSessionId = session;
-    ProcessIdToSessionId(GetCurrentProcessId(), &my_session);
+    return ERROR_SUCCESS;
+}
 
-    if (pid == GetCurrentProcessId()) {
-        info->ApplicationType = RmCritical;
-        *reasons |= RmRebootReasonDetectedSelf;
-    } else if (image[0] && is_critical_image(base_name(image))) {
-        info->ApplicationType = RmCritical;
-        *reasons |= RmRebootReasonCriticalProcess;
-    } else if (info->TSSessionId != (DWORD)RM_INVALID_TS_SESSION && info->TSSessionId != my_session) {
-        info->ApplicationType = RmCritical;
-        *reasons |= RmRebootReasonSessionMismatch;
-    } else if (!h) {
+/* Why a process can never be stopped by us, as a reboot reason (0 if it can). */
+static DWORD critical_reason(DWORD pid, const WCHAR *image)
+{
+    if (pid == GetCurrentProcessId())
+        return RmRebootReasonDetectedSelf;
+    if (image[0] && is_critical_image(base_name(image)))
+        return RmRebootReasonCriticalProcess;
+    return 0;
+}
+
+DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HANDLE *keep)
+{
+    WCHAR image[MAX_PATH * 2];
+    DWORD err, reason, my_session = 0;
+    struct window_search w;
+    HANDLE h, q;
+
+    *keep = NULL;
+    image[0] = 0;
+    if ((err = open_process(pid, info, &h, &q, image)))
+        return err;
+    if (!q) {  /* exists, but we may not even look at it */
         info->ApplicationType = RmCritical;
         *reasons |= RmRebootReasonPermissionDenied;
+        return ERROR_SUCCESS;
+    }
+    ProcessIdToSessionId(GetCurrentProcessId(), &my_session);
+
+    reason = critical_reason(pid, image);
+    if (!reason && info->TSSessionId != (DWORD)RM_INVALID_TS_SESSION && info->TSSessionId != my_session)
+        reason = RmRebootReasonSessionMismatch;
+    if (!reason && !h)
+        reason = RmRebootReasonPermissionDenied;
+    if (reason) {
+        info->ApplicationType = RmCritical;
+        *reasons |= reason;
     }
 
     ZeroMemory(&w, sizeof(w));
@@ -209,10 +232,42 @@ DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HAND
     }
     info->bRestartable = info->ApplicationType != RmCritical && h && restart_registered(h);
 
-    if (h) {
+    if (h)
         *keep = h;
-    } else {
+    else
         CloseHandle(q);
-    }
+    return ERROR_SUCCESS;
+}
+
+/* Services are stopped through the SCM, so neither the terminal session of their process
+ * (services run in session 0 on Windows) nor our rights on it matter; the SCM's do. */
+DWORD rm_classify_service(const struct rm_service *svc, RM_PROCESS_INFO *info, DWORD *reasons,
+                          HANDLE *keep)
+{
+    WCHAR image[MAX_PATH * 2];
+    DWORD err, reason = 0;
+    HANDLE h, q;
+
+    *keep = NULL;
+    image[0] = 0;
+    if ((err = open_process(svc->pid, info, &h, &q, image)))
+        return err;
+    copy_name(info->strAppName, ARRAYSIZE(info->strAppName), svc->display);
+    copy_name(info->strServiceShortName, ARRAYSIZE(info->strServiceShortName), svc->name);
+
+    if (q)
+        reason = critical_reason(svc->pid, image);
+    if (!reason && (svc->critical || svc->unstoppable))
+        reason = RmRebootReasonCriticalService;
+    if (!reason && svc->denied)
+        reason = RmRebootReasonPermissionDenied;
+    info->ApplicationType = reason ? RmCritical : RmService;
+    info->bRestartable = !reason;
+    *reasons |= reason;
+
+    if (h)
+        *keep = h;
+    else if (q)
+        CloseHandle(q);
     return ERROR_SUCCESS;
 }

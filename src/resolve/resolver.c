@@ -1,7 +1,8 @@
 /*
  * resolver.c - RmGetList's answer: every process that holds a registered file open, has
  * one loaded, or was registered itself (and still is that process: PID and creation time),
- * each listed once with its RM_PROCESS_INFO, and the reboot reasons they bring.
+ * each listed once with its RM_PROCESS_INFO; the services registered, hosted in those
+ * processes or depending on those, one entry each; and the reboot reasons they bring.
  * Worked out from scratch on every call; only the reading of registrations is incremental.
  */
 #include "../rm.h"
@@ -27,39 +28,58 @@ static DWORD add_registered_processes(const struct rm_registrations *r, struct r
     return err;
 }
 
+/* Adds one classified entry and keeps its process for the session. */
+static DWORD add_entry(struct rm_session *s, struct rm_affected *out, const RM_PROCESS_INFO *info,
+                       DWORD reasons, HANDLE keep)
+{
+    DWORD err = append(out, info);
+    if (err) {
+        if (keep)
+            CloseHandle(keep);
+        return err;
+    }
+    out->reasons |= reasons;
+    return keep ? rm_session_keep_process(s, keep, &info->Process) : ERROR_SUCCESS;
+}
+
 DWORD rm_resolve(struct rm_session *s, struct rm_affected *out)
 {
     struct rm_targets targets;
+    struct rm_services services;
     struct rm_pidset found;
-    DWORD err;
+    RM_PROCESS_INFO info;
+    HANDLE keep;
+    DWORD err, reasons;
     unsigned i;
 
     ZeroMemory(out, sizeof(*out));
     ZeroMemory(&found, sizeof(found));
+    ZeroMemory(&services, sizeof(services));
     if ((err = rm_registrations_refresh(&s->regs, &s->store)))
         return err;
     if ((err = rm_targets_build(&s->regs, &targets)))
         return err;
     if (!(err = add_registered_processes(&s->regs, &found)) &&
-        !(err = rm_open_files_find(&targets, &found)))
-        err = rm_modules_find(&targets, &found);
+        !(err = rm_open_files_find(&targets, &found)) &&
+        !(err = rm_modules_find(&targets, &found)))
+        err = rm_services_find(&s->regs, &found, &services);
     rm_targets_free(&targets);
 
+    /* A process that hosts affected services is listed as those services. */
     for (i = 0; i < found.n && !err; i++) {
-        RM_PROCESS_INFO info;
-        HANDLE keep;
-        DWORD reasons = 0;
-        if (rm_classify_process(found.pids[i], &info, &reasons, &keep))
-            continue;  /* exited meanwhile */
-        if ((err = append(out, &info))) {
-            if (keep)
-                CloseHandle(keep);
-            break;
-        }
-        out->reasons |= reasons;
-        if (keep && (err = rm_session_keep_process(s, keep, &info.Process)))
-            break;
+        reasons = 0;
+        if (rm_services_hosted_by(&services, found.pids[i]) ||
+            rm_classify_process(found.pids[i], &info, &reasons, &keep))
+            continue;  /* a service, or exited meanwhile */
+        err = add_entry(s, out, &info, reasons, keep);
     }
+    for (i = 0; i < services.count && !err; i++) {
+        reasons = 0;
+        if (rm_classify_service(&services.items[i], &info, &reasons, &keep))
+            continue;  /* its process exited meanwhile */
+        err = add_entry(s, out, &info, reasons, keep);
+    }
+    rm_services_free(&services);
     rm_pidset_free(&found);
     if (err)
         rm_affected_free(out);

@@ -36,4 +36,21 @@ BOOL tu_create_file(const wchar_t *path);
 /* Reads a session key a fixture wrote to a file. */
 BOOL tu_read_key(const wchar_t *path, WCHAR key[CCH_RM_SESSION_KEY + 1]);
 
+/* ---- testservice.c: services running rmfixture.exe in its "service" mode ---- */
+
+/* A service name unique to this run, with tag in it. */
+void tu_service_name(wchar_t name[64], const wchar_t *tag);
+/* Creates (does not start) the service: "rmfixture.exe service NAME HOW [FILE]", depending
+ * on the services of `deps` (a double-NUL-terminated list, or NULL). */
+BOOL tu_service_create(const wchar_t *name, const wchar_t *how, const wchar_t *file,
+                       const wchar_t *deps);
+/* The display name tu_service_create gives the service NAME. */
+void tu_service_display(const wchar_t *name, wchar_t display[128]);
+/* Starts it and waits (bounded) until it runs; returns the PID hosting it, 0 on failure. */
+DWORD tu_service_start(const wchar_t *name);
+/* The PID of a running service, 0 when it does not run. */
+DWORD tu_service_pid(const wchar_t *name);
+/* Stops it (kills its process if it will not stop) and deletes it. */
+void tu_service_remove(const wchar_t *name);
+
 #endif
