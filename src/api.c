@@ -32,10 +32,13 @@ static BOOL valid_text(const WCHAR *text, size_t max_chars)
     return n <= max_chars;
 }
 
-/* Exactly one of the three filter targets must be given. */
+/* Exactly one of the three filter targets, and a name that a session can hold. */
 static BOOL one_target(LPCWSTR module, const RM_UNIQUE_PROCESS *process, LPCWSTR service)
 {
-    return (module != NULL) + (process != NULL) + (service != NULL) == 1;
+    if ((module != NULL) + (process != NULL) + (service != NULL) != 1)
+        return FALSE;
+    return (!module || valid_text(module, RM_RECORD_MAX_CHARS)) &&
+           (!service || valid_text(service, RM_MAX_SERVICE_NAME));
 }
 
 /***********************************************************************
@@ -203,6 +206,9 @@ DWORD WINAPI RmCancelCurrentTask(DWORD dwSessionHandle)
 
 /***********************************************************************
  *           RmAddFilter (rstrtmgr.@)
+ *
+ * Asks that one module, process or service not be shut down or not be restarted; a later
+ * call for the same target replaces the action.
  */
 DWORD WINAPI RmAddFilter(DWORD dwSessionHandle, LPCWSTR strModuleName,
                          RM_UNIQUE_PROCESS *pProcess, LPCWSTR strServiceShortName,
@@ -216,11 +222,16 @@ DWORD WINAPI RmAddFilter(DWORD dwSessionHandle, LPCWSTR strModuleName,
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    return not_implemented(s, "RmAddFilter");
+    err = rm_filters_add(&s->filters, strModuleName, pProcess, strServiceShortName,
+                         FilterAction);
+    rm_session_leave(s);
+    return err;
 }
 
 /***********************************************************************
  *           RmRemoveFilter (rstrtmgr.@)
+ *
+ * Drops the filter of one target; ERROR_FILE_NOT_FOUND when it has none.
  */
 DWORD WINAPI RmRemoveFilter(DWORD dwSessionHandle, LPCWSTR strModuleName,
                             RM_UNIQUE_PROCESS *pProcess, LPCWSTR strServiceShortName)
@@ -232,23 +243,32 @@ DWORD WINAPI RmRemoveFilter(DWORD dwSessionHandle, LPCWSTR strModuleName,
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    return not_implemented(s, "RmRemoveFilter");
+    err = rm_filters_remove(&s->filters, strModuleName, pProcess, strServiceShortName);
+    rm_session_leave(s);
+    return err;
 }
 
 /***********************************************************************
  *           RmGetFilterList (rstrtmgr.@)
+ *
+ * Writes the filters as a chain of RM_FILTER_INFO records with their strings, all in the
+ * caller's buffer; ERROR_MORE_DATA and the size needed when it is too small.
  */
 DWORD WINAPI RmGetFilterList(DWORD dwSessionHandle, PBYTE pbFilterBuf, DWORD cbFilterBuf,
                              LPDWORD cbFilterBufNeeded)
 {
     struct rm_session *s;
-    DWORD err;
+    DWORD err, needed = 0;
 
     if (!cbFilterBufNeeded || (cbFilterBuf && !pbFilterBuf))
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    return not_implemented(s, "RmGetFilterList");
+    err = rm_filters_write(&s->filters, pbFilterBuf, cbFilterBuf, &needed);
+    rm_session_leave(s);
+    if (err == ERROR_SUCCESS || err == ERROR_MORE_DATA)
+        *cbFilterBufNeeded = needed;
+    return err;
 }
 
 /***********************************************************************

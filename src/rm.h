@@ -230,6 +230,38 @@ struct rm_session;
 DWORD rm_resolve(struct rm_session *s, struct rm_affected *out);
 void rm_affected_free(struct rm_affected *a);
 
+/* ---- engine/filters.c: what the caller asked us not to shut down or not to restart ---- */
+
+struct rm_filter {
+    RM_FILTER_ACTION action;
+    RM_FILTER_TRIGGER trigger;
+    WCHAR *name;                 /* full module path or service short name; NULL for a process */
+    RM_UNIQUE_PROCESS process;   /* RmFilterTriggerProcess */
+};
+struct rm_filters {
+    struct rm_filter *items;
+    unsigned count, cap;
+};
+/* Exactly one of module, process and service; a later call for the same target replaces
+ * the action. ERROR_BAD_ARGUMENTS for no or several targets, an empty name or another
+ * action; ERROR_OUTOFMEMORY leaves the filters as they were. */
+DWORD rm_filters_add(struct rm_filters *f, const WCHAR *module, const RM_UNIQUE_PROCESS *process,
+                     const WCHAR *service, RM_FILTER_ACTION action);
+/* ERROR_FILE_NOT_FOUND when no filter names that target. */
+DWORD rm_filters_remove(struct rm_filters *f, const WCHAR *module, const RM_UNIQUE_PROCESS *process,
+                        const WCHAR *service);
+/* Writes the RmGetFilterList buffer; ERROR_MORE_DATA with *needed set when cap is too small. */
+/* Each RM_FILTER_INFO is followed by its string; records start at pointer-aligned offsets
+ * and the last one's cbNextOffset is 0. Nothing is written on ERROR_MORE_DATA. */
+DWORD rm_filters_write(const struct rm_filters *f, BYTE *buf, DWORD cap, DWORD *needed);
+/* The action a filter sets for an app: matched by its process identity, its image path
+ * (full Win32 path, any case) or, for a service, its short name; any may be NULL.
+ * RmInvalidFilterAction when none applies. If several match: process, then service, then
+ * image path. */
+RM_FILTER_ACTION rm_filters_action_for(const struct rm_filters *f, const RM_UNIQUE_PROCESS *process,
+                                       const WCHAR *image_path, const WCHAR *service);
+void rm_filters_free(struct rm_filters *f);
+
 /* ---- session/handles.c and session/session.c: sessions as the API sees them ---- */
 
 struct rm_session {
@@ -244,6 +276,7 @@ struct rm_session {
     struct rm_registrations regs;  /* the registrations read so far */
     struct rm_kept_process *kept;  /* processes reported to the caller, kept until the end */
     unsigned nkept, cap_kept;
+    struct rm_filters filters;  /* primary only: RmAddFilter's filters */
 };
 struct rm_kept_process {
     HANDLE handle;

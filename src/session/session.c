@@ -21,6 +21,7 @@ static void session_free(struct rm_session *s)
     if (s->owner)
         CloseHandle(s->owner);
     rm_registrations_free(&s->regs);
+    rm_filters_free(&s->filters);
     DeleteCriticalSection(&s->lock);
     SecureZeroMemory(s->key, sizeof(s->key));
     rm_free(s);
