@@ -136,7 +136,7 @@ DWORD WINAPI RmGetList(DWORD dwSessionHandle, UINT *pnProcInfoNeeded, UINT *pnPr
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_ANY_HANDLE, &s)))
         return err;
-    err = rm_resolve(s, &affected);
+    err = rm_engine_list(s, &affected);
     rm_session_leave(s);
     if (err)
         return err;
@@ -163,12 +163,13 @@ DWORD WINAPI RmShutdown(DWORD dwSessionHandle, ULONG lActionFlags,
     struct rm_session *s;
     DWORD err;
 
-    (void)fnStatus;
     if (lActionFlags & ~(ULONG)(RmForceShutdown | RmShutdownOnlyRegistered))
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    return not_implemented(s, "RmShutdown");
+    err = rm_engine_shutdown(s, lActionFlags, fnStatus);
+    rm_session_leave(s);
+    return err;
 }
 
 /***********************************************************************
@@ -180,12 +181,13 @@ DWORD WINAPI RmRestart(DWORD dwSessionHandle, DWORD dwRestartFlags,
     struct rm_session *s;
     DWORD err;
 
-    (void)fnStatus;
     if (dwRestartFlags != 0)
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    return not_implemented(s, "RmRestart");
+    err = s->shut_down ? rm_engine_restart(s, fnStatus) : ERROR_REQUEST_OUT_OF_SEQUENCE;
+    rm_session_leave(s);
+    return err;
 }
 
 /***********************************************************************
@@ -200,8 +202,9 @@ DWORD WINAPI RmCancelCurrentTask(DWORD dwSessionHandle)
 
     if ((err = rm_session_check(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
+    InterlockedExchange(&s->cancel, 1);  /* the running call sees it at its next safe point */
     rm_session_release(s);
-    return not_implemented(NULL, "RmCancelCurrentTask");
+    return ERROR_SUCCESS;
 }
 
 /***********************************************************************

@@ -11,6 +11,9 @@ static BOOL CALLBACK lookup(INIT_ONCE *o, void *param, void **context)
     if (ntdll)
         nt.NtQuerySystemInformation = (rm_NtQuerySystemInformation_fn)(void (*)(void))
             GetProcAddress(ntdll, "NtQuerySystemInformation");
+    if (ntdll)
+        nt.NtQueryInformationProcess = (rm_NtQueryInformationProcess_fn)(void (*)(void))
+            GetProcAddress(ntdll, "NtQueryInformationProcess");
     return TRUE;
 }
 

@@ -1,6 +1,7 @@
 /*
  * nt.h - the NT internals this DLL declares itself, and only here: the system handle table
- * (NtQuerySystemInformation, SystemExtendedHandleInformation). Looked up in ntdll once, on
+ * (NtQuerySystemInformation, SystemExtendedHandleInformation) and where another process
+ * keeps its command line (NtQueryInformationProcess, the PEB). Looked up in ntdll once, on
  * first use (never in DllMain).
  */
 #ifndef RM_NT_H
@@ -36,8 +37,34 @@ struct rm_nt_handle_table {
 
 typedef LONG (NTAPI *rm_NtQuerySystemInformation_fn)(ULONG cls, PVOID buf, ULONG len, PULONG ret);
 
+/* PROCESSINFOCLASS values. ProcessCommandLineInformation (60) would be simpler, but Wine 8
+ * does not have it; the PEB works on both. */
+#define RM_ProcessBasicInformation 0
+#define RM_ProcessWow64Information 26   /* the 32-bit PEB of a WOW64 process, else NULL */
+
+struct rm_nt_basic_information {
+    LONG ExitStatus;
+    PVOID PebBaseAddress;
+    ULONG_PTR AffinityMask;
+    LONG BasePriority;
+    ULONG_PTR UniqueProcessId;
+    ULONG_PTR InheritedFromUniqueProcessId;
+};
+
+/* Where the command line is, as offsets: PEB.ProcessParameters, then
+ * RTL_USER_PROCESS_PARAMETERS.CommandLine (a UNICODE_STRING), in the 64- and 32-bit
+ * layouts. */
+#define RM_PEB64_PARAMETERS 0x20
+#define RM_PARAMS64_COMMAND_LINE 0x70
+#define RM_PEB32_PARAMETERS 0x10
+#define RM_PARAMS32_COMMAND_LINE 0x40
+
+typedef LONG (NTAPI *rm_NtQueryInformationProcess_fn)(HANDLE process, ULONG cls, PVOID buf,
+                                                       ULONG len, PULONG ret);
+
 struct rm_nt {
     rm_NtQuerySystemInformation_fn NtQuerySystemInformation;
+    rm_NtQueryInformationProcess_fn NtQueryInformationProcess;
 };
 
 /* The ntdll entry points, looked up once; NULL members when missing. */

@@ -48,6 +48,11 @@ BOOL rm_process_is_alive(DWORD pid, const FILETIME *start);
 /* This process's creation time. */
 FILETIME rm_process_self_start(void);
 
+/* ---- util/cmdline.c ---- */
+
+/* The command line process pid was started with (from its PEB); *out is rm_alloc'ed. */
+DWORD rm_process_command_line(DWORD pid, WCHAR **out);
+
 /* ---- util/path.c ---- */
 
 /* The full path of a file name, as GetFullPathNameW gives it; *out is rm_alloc'ed. */
@@ -205,6 +210,8 @@ struct rm_services {
 DWORD rm_services_find(const struct rm_registrations *r, const struct rm_pidset *found,
                        struct rm_services *out);
 BOOL rm_services_hosted_by(const struct rm_services *s, DWORD pid);
+/* TRUE if the service `svc` lists `other` in its DependOnService registry value. */
+BOOL rm_service_depends_on(const WCHAR *svc, const WCHAR *other);
 void rm_services_free(struct rm_services *s);
 
 /* ---- resolve/classify.c: one RM_PROCESS_INFO for a process ---- */
@@ -262,6 +269,89 @@ RM_FILTER_ACTION rm_filters_action_for(const struct rm_filters *f, const RM_UNIQ
                                        const WCHAR *image_path, const WCHAR *service);
 void rm_filters_free(struct rm_filters *f);
 
+/* ---- engine/apps.c: what RmShutdown did to each app, across calls ---- */
+
+struct rm_app {
+    RM_PROCESS_INFO info;       /* as reported; AppStatus kept up to date */
+    BOOL current;               /* in the list the running RmShutdown acts on */
+    unsigned stop_order;        /* when it was stopped (1, 2, ...); 0 if it was not */
+    WCHAR *image;               /* full path of its exe; NULL for services or when unknown */
+    WCHAR *restart;             /* whole command line to start it again; NULL if we cannot */
+    BOOL console;               /* restart it with a console of its own */
+};
+struct rm_apps {
+    struct rm_app *items;
+    unsigned count, cap;
+};
+/* Marks the apps of a fresh list as current, adding the ones not known yet (same process
+ * and service); the others stop being current. */
+DWORD rm_apps_update(struct rm_apps *apps, const struct rm_affected *fresh);
+/* What RmGetList reports once RmShutdown ran: every app it acted on, with its status,
+ * then the fresh entries it did not know (replaces fresh's array). */
+DWORD rm_apps_report(const struct rm_apps *apps, struct rm_affected *fresh);
+void rm_apps_free(struct rm_apps *apps);
+
+/* ---- engine/bounds.c: how long the engine waits for anything ---- */
+
+struct rm_bounds {
+    DWORD query_ms;     /* one window's answer to WM_QUERYENDSESSION / WM_ENDSESSION */
+    DWORD app_ms;       /* an app's exit once asked to close */
+    DWORD service_ms;   /* a service's stop, or its start */
+};
+/* The defaults, or the registry values Windows uses for the same waits. */
+void rm_bounds_get(struct rm_bounds *b);
+
+/* ---- engine/progress.c: the status callback and cancellation of one running call ---- */
+
+struct rm_run {
+    struct rm_session *session;
+    RM_WRITE_STATUS_CALLBACK callback;
+    unsigned steps, done;       /* work items of the call, and how many are done */
+    UINT reported;              /* the last percentage given to the callback */
+    BOOL force;                 /* RmForceShutdown */
+    struct rm_bounds bounds;
+};
+/* Starts a call: clears an earlier cancel and reports 0. */
+void rm_run_begin(struct rm_run *run, struct rm_session *s, RM_WRITE_STATUS_CALLBACK cb);
+void rm_run_set_steps(struct rm_run *run, unsigned steps);
+void rm_run_step(struct rm_run *run);      /* one item done: a percentage below 100 */
+void rm_run_end(struct rm_run *run);       /* reports 100 */
+BOOL rm_run_cancelled(const struct rm_run *run);
+/* Waits for a process to exit, at most ms, waking for a cancel; TRUE if it exited. */
+BOOL rm_run_wait_exit(const struct rm_run *run, HANDLE process, DWORD ms);
+
+/* ---- engine/close_gui.c: closing a windowed app as Windows' own shutdown does ---- */
+
+enum rm_gui_answer { RM_GUI_AGREED, RM_GUI_REFUSED, RM_GUI_NO_ANSWER };
+/* WM_QUERYENDSESSION(ENDSESSION_CLOSEAPP) to each top-level window of pid, each answer
+ * bounded by query_ms. */
+enum rm_gui_answer rm_gui_query(DWORD pid, DWORD query_ms);
+/* WM_ENDSESSION(TRUE, ENDSESSION_CLOSEAPP) to each window, then WM_CLOSE to the windows
+ * still there; TRUE if the process exited within the bounds. */
+BOOL rm_gui_end(const struct rm_run *run, DWORD pid, HANDLE process);
+
+/* ---- engine/close_console.c ---- */
+
+/* Delivers CTRL_C_EVENT to the console of process pid; FALSE if it could not. */
+BOOL rm_console_ctrl_c(DWORD pid);
+
+/* ---- engine/service_control.c: stopping and starting services through the SCM ---- */
+
+/* Stops a service and waits (bounded by service_ms) until it has stopped; ERROR_TIMEOUT
+ * when it will not. */
+DWORD rm_service_stop(const struct rm_run *run, const WCHAR *name, HANDLE host);
+/* Starts a service and waits (bounded) until it runs. */
+DWORD rm_service_start(const struct rm_run *run, const WCHAR *name);
+/* TRUE if every running service hosted by pid is among `names` (n of them). */
+BOOL rm_service_host_is_ours(DWORD pid, const WCHAR *const *names, unsigned n);
+
+/* ---- engine/shutdown.c and engine/restart.c ---- */
+
+DWORD rm_engine_shutdown(struct rm_session *s, ULONG flags, RM_WRITE_STATUS_CALLBACK cb);
+DWORD rm_engine_restart(struct rm_session *s, RM_WRITE_STATUS_CALLBACK cb);
+/* RmGetList: the resolver's list, with what RmShutdown did merged in. */
+DWORD rm_engine_list(struct rm_session *s, struct rm_affected *out);
+
 /* ---- session/handles.c and session/session.c: sessions as the API sees them ---- */
 
 struct rm_session {
@@ -277,11 +367,17 @@ struct rm_session {
     struct rm_kept_process *kept;  /* processes reported to the caller, kept until the end */
     unsigned nkept, cap_kept;
     struct rm_filters filters;  /* primary only: RmAddFilter's filters */
+    struct rm_apps apps;        /* primary only: what RmShutdown acted on */
+    BOOL shut_down;             /* RmShutdown ran (RmRestart is out of sequence before) */
+    unsigned stops;             /* how many apps RmShutdown stopped so far */
+    volatile LONG cancel;       /* RmCancelCurrentTask asked the running call to stop */
 };
 struct rm_kept_process {
     HANDLE handle;
     RM_UNIQUE_PROCESS id;
 };
+/* The handle kept for a process reported earlier (the session owns it), or NULL. */
+HANDLE rm_session_kept(const struct rm_session *s, const RM_UNIQUE_PROCESS *id);
 /* Keeps a process handle for the life of the session, once per process (takes
  * ownership of the handle). */
 DWORD rm_session_keep_process(struct rm_session *s, HANDLE process, const RM_UNIQUE_PROCESS *id);

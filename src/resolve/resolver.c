@@ -28,6 +28,11 @@ static DWORD add_registered_processes(const struct rm_registrations *r, struct r
     return err;
 }
 
+static DWORD cancelled(struct rm_session *s)
+{
+    return InterlockedCompareExchange(&s->cancel, 0, 0) ? ERROR_CANCELLED : ERROR_SUCCESS;
+}
+
 /* Adds one classified entry and keeps its process for the session. */
 static DWORD add_entry(struct rm_session *s, struct rm_affected *out, const RM_PROCESS_INFO *info,
                        DWORD reasons, HANDLE keep)
@@ -59,14 +64,18 @@ DWORD rm_resolve(struct rm_session *s, struct rm_affected *out)
         return err;
     if ((err = rm_targets_build(&s->regs, &targets)))
         return err;
+    /* RmCancelCurrentTask is honoured between the steps. */
     if (!(err = add_registered_processes(&s->regs, &found)) &&
+        !(err = cancelled(s)) &&
         !(err = rm_open_files_find(&targets, &found)) &&
-        !(err = rm_modules_find(&targets, &found)))
+        !(err = cancelled(s)) &&
+        !(err = rm_modules_find(&targets, &found)) &&
+        !(err = cancelled(s)))
         err = rm_services_find(&s->regs, &found, &services);
     rm_targets_free(&targets);
 
     /* A process that hosts affected services is listed as those services. */
-    for (i = 0; i < found.n && !err; i++) {
+    for (i = 0; i < found.n && !err && !(err = cancelled(s)); i++) {
         reasons = 0;
         if (rm_services_hosted_by(&services, found.pids[i]) ||
             rm_classify_process(found.pids[i], &info, &reasons, &keep))

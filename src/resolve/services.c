@@ -57,31 +57,53 @@ static BOOL is_critical_name(const WCHAR *name)
     return FALSE;
 }
 
-/* TRUE if the running service `svc` lists any service of the set in DependOnService. */
-static BOOL depends_on_any(const WCHAR *svc, const struct rm_services *set)
+/* The DependOnService value of a service (a doubly NUL-terminated list), rm_alloc'ed;
+ * NULL when it has none. */
+static WCHAR *dependencies_of(const WCHAR *svc)
 {
-    WCHAR path[ARRAYSIZE(SERVICES_KEY) + 260], *deps, *d;
+    WCHAR path[ARRAYSIZE(SERVICES_KEY) + 260], *deps = NULL;
     DWORD type, size = 0;
-    BOOL hit = FALSE;
     HKEY key;
-    unsigned i;
 
     if (wcslen(svc) >= 256)
-        return FALSE;
+        return NULL;
     wcscpy(path, SERVICES_KEY);
     wcscat(path, svc);
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_QUERY_VALUE, &key))
-        return FALSE;
+        return NULL;
     if (!RegQueryValueExW(key, L"DependOnService", NULL, &type, NULL, &size) &&
         type == REG_MULTI_SZ && size >= sizeof(WCHAR) &&
-        (deps = rm_alloc(size + 2 * sizeof(WCHAR)))) {  /* zeroed: always doubly terminated */
-        if (!RegQueryValueExW(key, L"DependOnService", NULL, NULL, (BYTE *)deps, &size))
-            for (d = deps; *d && !hit; d += wcslen(d) + 1)
-                for (i = 0; i < set->count && !hit; i++)
-                    hit = !_wcsicmp(d, set->items[i].name);
+        (deps = rm_alloc(size + 2 * sizeof(WCHAR))) &&  /* zeroed: always doubly terminated */
+        RegQueryValueExW(key, L"DependOnService", NULL, NULL, (BYTE *)deps, &size)) {
         rm_free(deps);
+        deps = NULL;
     }
     RegCloseKey(key);
+    return deps;
+}
+
+BOOL rm_service_depends_on(const WCHAR *svc, const WCHAR *other)
+{
+    WCHAR *deps = dependencies_of(svc), *d;
+    BOOL hit = FALSE;
+
+    for (d = deps; d && *d && !hit; d += wcslen(d) + 1)
+        hit = !_wcsicmp(d, other);
+    rm_free(deps);
+    return hit;
+}
+
+/* TRUE if the running service `svc` depends on any service of the set. */
+static BOOL depends_on_any(const WCHAR *svc, const struct rm_services *set)
+{
+    WCHAR *deps = dependencies_of(svc), *d;
+    BOOL hit = FALSE;
+    unsigned i;
+
+    for (d = deps; d && *d && !hit; d += wcslen(d) + 1)
+        for (i = 0; i < set->count && !hit; i++)
+            hit = !_wcsicmp(d, set->items[i].name);
+    rm_free(deps);
     return hit;
 }
 

@@ -22,6 +22,7 @@ static void session_free(struct rm_session *s)
         CloseHandle(s->owner);
     rm_registrations_free(&s->regs);
     rm_filters_free(&s->filters);
+    rm_apps_free(&s->apps);
     DeleteCriticalSection(&s->lock);
     SecureZeroMemory(s->key, sizeof(s->key));
     rm_free(s);
@@ -204,17 +205,24 @@ out:
     return err;
 }
 
-DWORD rm_session_keep_process(struct rm_session *s, HANDLE process, const RM_UNIQUE_PROCESS *id)
+HANDLE rm_session_kept(const struct rm_session *s, const RM_UNIQUE_PROCESS *id)
 {
     unsigned i;
-    DWORD err;
-
     for (i = 0; i < s->nkept; i++)
         if (s->kept[i].id.dwProcessId == id->dwProcessId &&
-            !CompareFileTime(&s->kept[i].id.ProcessStartTime, &id->ProcessStartTime)) {
-            CloseHandle(process);  /* already kept */
-            return ERROR_SUCCESS;
-        }
+            !CompareFileTime(&s->kept[i].id.ProcessStartTime, &id->ProcessStartTime))
+            return s->kept[i].handle;
+    return NULL;
+}
+
+DWORD rm_session_keep_process(struct rm_session *s, HANDLE process, const RM_UNIQUE_PROCESS *id)
+{
+    DWORD err;
+
+    if (rm_session_kept(s, id)) {
+        CloseHandle(process);  /* already kept */
+        return ERROR_SUCCESS;
+    }
     if ((err = rm_grow((void **)&s->kept, &s->cap_kept, s->nkept + 1, sizeof(*s->kept)))) {
         CloseHandle(process);
         return err;

@@ -58,9 +58,6 @@ static void test_not_implemented_yet_never_fake_success(void **state)
     (void)state;
 
     assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
-    assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_CALL_NOT_IMPLEMENTED);
-    assert_int_equal(RmRestart(h, 0, NULL), ERROR_CALL_NOT_IMPLEMENTED);
-    assert_int_equal(RmCancelCurrentTask(h), ERROR_CALL_NOT_IMPLEMENTED);
     assert_int_equal(RmReserveHeap(0), ERROR_CALL_NOT_IMPLEMENTED);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
 }

@@ -12,7 +12,7 @@ void tu_bin_path(wchar_t path[MAX_PATH], const wchar_t *name)
     wcscpy(slash + 1, name);
 }
 
-static HANDLE spawn(const wchar_t *exe, const wchar_t *args_fmt, va_list ap)
+static HANDLE spawn_with(DWORD flags, const wchar_t *exe, const wchar_t *args_fmt, va_list ap)
 {
     wchar_t cmd[8192];
     STARTUPINFOW si;
@@ -24,12 +24,29 @@ static HANDLE spawn(const wchar_t *exe, const wchar_t *args_fmt, va_list ap)
     n = _snwprintf(cmd, 8192, L"\"%ls\" ", exe);
     _vsnwprintf(cmd + n, 8192 - n, args_fmt, ap);
     cmd[8191] = 0;
-    if (!CreateProcessW(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+    if (!CreateProcessW(exe, cmd, NULL, NULL, FALSE, flags, NULL, NULL, &si, &pi)) {
         print_error("CreateProcess(%ls) failed: %lu\n", cmd, GetLastError());
         return NULL;
     }
     CloseHandle(pi.hThread);
     return pi.hProcess;
+}
+
+static HANDLE spawn(const wchar_t *exe, const wchar_t *args_fmt, va_list ap)
+{
+    return spawn_with(0, exe, args_fmt, ap);
+}
+
+HANDLE tu_spawn_fixture_console(const wchar_t *args_fmt, ...)
+{
+    wchar_t exe[MAX_PATH];
+    HANDLE h;
+    va_list ap;
+    tu_bin_path(exe, L"rmfixture.exe");
+    va_start(ap, args_fmt);
+    h = spawn_with(CREATE_NEW_CONSOLE, exe, args_fmt, ap);
+    va_end(ap);
+    return h;
 }
 
 HANDLE tu_spawn_fixture(const wchar_t *args_fmt, ...)

@@ -19,6 +19,8 @@
 
 /* Starts "<folder of this exe>\rmfixture.exe <args>"; returns its process handle. */
 HANDLE tu_spawn_fixture(const wchar_t *args_fmt, ...);
+/* The same in a console of its own, as a shell starts a console app in a new window. */
+HANDLE tu_spawn_fixture_console(const wchar_t *args_fmt, ...);
 /* Starts "EXE <args>" for any exe path (a renamed copy of rmfixture.exe, say). */
 HANDLE tu_spawn_exe(const wchar_t *exe, const wchar_t *args_fmt, ...);
 /* Path of a file beside this test exe. */

@@ -1,0 +1,83 @@
+/*
+ * close_console.c - Ctrl+C to a console app. A process can only signal the console it is
+ * attached to, so we leave ours for a moment, attach to the target's, send, and come
+ * back. The whole dance is process-wide state: one lock serialises it.
+ *
+ * Which processes get the event: a console signal goes to a process group, and we do not
+ * know the target's. Group 0 means "everyone on that console" on Windows and "the
+ * sender's own group" under Wine (docs/testbed.md); a target that leads its own group
+ * (started with CREATE_NEW_PROCESS_GROUP) is reached through its PID. So: when nobody but
+ * the target shares its console, group 0 is sent too; when others do, only the target's
+ * own group, so that no process the caller did not name is signalled.
+ */
+#include "../rm.h"
+
+static SRWLOCK console_lock = SRWLOCK_INIT;
+
+/* Some other process on our own console, to attach back to afterwards (0 if none). */
+static DWORD own_console_peer(void)
+{
+    DWORD pids[16], n, i;
+
+    if (!GetConsoleWindow() && !GetStdHandle(STD_INPUT_HANDLE))
+        return 0;
+    n = GetConsoleProcessList(pids, ARRAYSIZE(pids));
+    for (i = 0; i < n && i < ARRAYSIZE(pids); i++)
+        if (pids[i] != GetCurrentProcessId())
+            return pids[i];
+    return 0;
+}
+
+/* TRUE if no process but the target (and us) is attached to the console we are on. */
+static BOOL target_is_alone(DWORD pid)
+{
+    DWORD pids[16], n, i;
+
+    n = GetConsoleProcessList(pids, ARRAYSIZE(pids));
+    if (!n || n > ARRAYSIZE(pids))
+        return FALSE;
+    for (i = 0; i < n; i++)
+        if (pids[i] != pid && pids[i] != GetCurrentProcessId())
+            return FALSE;
+    return TRUE;
+}
+
+/* Pipes and files the caller redirected its standard handles to stay; console handles
+ * are the console's business (attaching back gives fresh ones). */
+static void restore_std(DWORD which, HANDLE saved)
+{
+    if (saved && saved != INVALID_HANDLE_VALUE && GetFileType(saved) != FILE_TYPE_CHAR)
+        SetStdHandle(which, saved);
+}
+
+BOOL rm_console_ctrl_c(DWORD pid)
+{
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE), out = GetStdHandle(STD_OUTPUT_HANDLE),
+           err = GetStdHandle(STD_ERROR_HANDLE);
+    DWORD peer;
+    BOOL sent = FALSE;
+
+    AcquireSRWLockExclusive(&console_lock);
+    peer = own_console_peer();
+    FreeConsole();
+    if (AttachConsole(pid)) {
+        /* Ignore the event ourselves in case it reaches us too. */
+        SetConsoleCtrlHandler(NULL, TRUE);
+        sent = GenerateConsoleCtrlEvent(CTRL_C_EVENT, pid);
+        if (target_is_alone(pid))
+            sent = GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) || sent;
+        if (!sent)
+            RM_FAIL(GetLastError(), "GenerateConsoleCtrlEvent");
+        FreeConsole();
+        SetConsoleCtrlHandler(NULL, FALSE);
+    } else {
+        RM_FAIL(GetLastError(), "AttachConsole");
+    }
+    if (peer)
+        AttachConsole(peer);
+    restore_std(STD_INPUT_HANDLE, in);
+    restore_std(STD_OUTPUT_HANDLE, out);
+    restore_std(STD_ERROR_HANDLE, err);
+    ReleaseSRWLockExclusive(&console_lock);
+    return sent;
+}

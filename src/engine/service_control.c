@@ -1,0 +1,116 @@
+/*
+ * service_control.c - stopping and starting services through the SCM, each wait bounded
+ * by the service bound and woken by the host process's exit or a cancel.
+ */
+#include "../rm.h"
+
+#define POLL_SLICE_MS 50
+
+/* The service's current state, 0 if it cannot be read. */
+static DWORD state_of(SC_HANDLE svc)
+{
+    SERVICE_STATUS_PROCESS st;
+    DWORD n;
+    if (!QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&st, sizeof(st), &n))
+        return 0;
+    return st.dwCurrentState;
+}
+
+/* Waits until the service is in `state`, at most service_ms; wakes early when the host
+ * process exits (an own-process service stops with it). */
+static BOOL wait_state(const struct rm_run *run, SC_HANDLE svc, DWORD state, HANDLE host)
+{
+    DWORD start = GetTickCount(), waited, slice;
+
+    for (;;) {
+        if (state_of(svc) == state)
+            return TRUE;
+        waited = GetTickCount() - start;
+        if (waited >= run->bounds.service_ms || rm_run_cancelled(run))
+            return FALSE;
+        slice = min(run->bounds.service_ms - waited, POLL_SLICE_MS);
+        if (host)
+            WaitForSingleObject(host, slice);
+        else
+            Sleep(slice);
+    }
+}
+
+static SC_HANDLE open_service(const WCHAR *name, DWORD access, SC_HANDLE *scm)
+{
+    SC_HANDLE svc = NULL;
+    if ((*scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE)) &&
+        !(svc = OpenServiceW(*scm, name, access))) {
+        CloseServiceHandle(*scm);
+        *scm = NULL;
+    }
+    return svc;
+}
+
+DWORD rm_service_stop(const struct rm_run *run, const WCHAR *name, HANDLE host)
+{
+    SERVICE_STATUS st;
+    SC_HANDLE scm, svc = open_service(name, SERVICE_STOP | SERVICE_QUERY_STATUS, &scm);
+    DWORD err = ERROR_SUCCESS;
+
+    if (!svc)
+        return RM_FAIL(GetLastError(), "OpenService to stop");
+    if (!ControlService(svc, SERVICE_CONTROL_STOP, &st))
+        err = GetLastError();
+    if (err == ERROR_SERVICE_NOT_ACTIVE) {
+        err = ERROR_SUCCESS;
+    } else if (!err || err == ERROR_SERVICE_CANNOT_ACCEPT_CTRL) {
+        /* Asked now, or asked before and still on its way (a stop already pending). */
+        err = ERROR_SUCCESS;
+        if (!wait_state(run, svc, SERVICE_STOPPED, host))
+            err = rm_run_cancelled(run) ? ERROR_CANCELLED : ERROR_TIMEOUT;
+    }
+    CloseServiceHandle(svc);
+    CloseServiceHandle(scm);
+    return err;
+}
+
+DWORD rm_service_start(const struct rm_run *run, const WCHAR *name)
+{
+    SC_HANDLE scm, svc = open_service(name, SERVICE_START | SERVICE_QUERY_STATUS, &scm);
+    DWORD err = ERROR_SUCCESS;
+
+    if (!svc)
+        return RM_FAIL(GetLastError(), "OpenService to start");
+    if (!StartServiceW(svc, 0, NULL) && (err = GetLastError()) == ERROR_SERVICE_ALREADY_RUNNING)
+        err = ERROR_SUCCESS;
+    else if (!err && !wait_state(run, svc, SERVICE_RUNNING, NULL))
+        err = rm_run_cancelled(run) ? ERROR_CANCELLED : ERROR_TIMEOUT;
+    CloseServiceHandle(svc);
+    CloseServiceHandle(scm);
+    return err;
+}
+
+BOOL rm_service_host_is_ours(DWORD pid, const WCHAR *const *names, unsigned n)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE);
+    ENUM_SERVICE_STATUS_PROCESSW *all = NULL;
+    DWORD needed = 0, count = 0, i;
+    BOOL ours = FALSE, listed;
+    unsigned k;
+
+    if (!scm)
+        return FALSE;
+    EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE, NULL, 0,
+                          &needed, &count, NULL, NULL);
+    if (needed && (all = rm_alloc(needed)) &&
+        EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE,
+                              (BYTE *)all, needed, &needed, &count, NULL, NULL)) {
+        ours = TRUE;
+        for (i = 0; i < count && ours; i++) {
+            if (all[i].ServiceStatusProcess.dwProcessId != pid)
+                continue;
+            for (listed = FALSE, k = 0; k < n && !listed; k++)
+                listed = !_wcsicmp(all[i].lpServiceName, names[k]);
+            ours = listed;
+        }
+    }
+    rm_free(all);
+    CloseServiceHandle(scm);
+    return ours;
+}

@@ -1,0 +1,376 @@
+/*
+ * shutdown.c - RmShutdown: works the list out again, refuses when a reboot is needed,
+ * applies the filters, and stops what is left in the documented order: windowed apps,
+ * console apps, other apps, services (dependents first), Explorer.
+ *
+ * Nothing is stopped unless it can all be done: reboot reasons, RmShutdownOnlyRegistered
+ * with an unregistered app, and (without RmForceShutdown) a windowed app that refuses or
+ * does not answer WM_QUERYENDSESSION or an app we have no polite way to close, all end
+ * the call before the first app is closed. Terminating is only ever done when forced.
+ */
+#include "../rm.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum phase { PHASE_GUI, PHASE_CONSOLE, PHASE_OTHER, PHASE_SERVICE, PHASE_EXPLORER };
+
+static enum phase phase_of(const RM_PROCESS_INFO *info)
+{
+    switch (info->ApplicationType) {
+    case RmMainWindow:
+    case RmOtherWindow:
+        return PHASE_GUI;
+    case RmConsole:
+        return PHASE_CONSOLE;
+    case RmService:
+        return PHASE_SERVICE;
+    case RmExplorer:
+        return PHASE_EXPLORER;
+    default:
+        return PHASE_OTHER;
+    }
+}
+
+static BOOL uses_windows(const struct rm_app *app)
+{
+    enum phase p = phase_of(&app->info);
+    return p == PHASE_GUI || p == PHASE_EXPLORER;
+}
+
+/* Apps this call acts on: current and not masked by a filter. */
+static BOOL acting_on(const struct rm_app *app)
+{
+    return app->current && app->info.AppStatus == RmStatusRunning;
+}
+
+static WCHAR *concat_command(const WCHAR *image, const WCHAR *args)
+{
+    size_t n = wcslen(image) + wcslen(args) + 4;
+    WCHAR *cmd = rm_alloc_array(n, sizeof(WCHAR));
+    if (cmd)
+        _snwprintf(cmd, n, L"\"%ls\" %ls", image, args);
+    return cmd;
+}
+
+/* How the app may come back: what it registered with RegisterApplicationRestart (asked
+ * after WM_QUERYENDSESSION, when apps register), else, where the platform cannot tell
+ * (Wine: E_NOTIMPL), its original command line, used only if it then closes cleanly. */
+struct restart_plan {
+    WCHAR *registered;  /* whole command line, or NULL */
+    WCHAR *original;    /* when the platform could not say, or NULL */
+};
+
+static void plan_restart(const struct rm_app *app, struct restart_plan *plan)
+{
+    WCHAR args[RESTART_MAX_CMD_LINE + 1];
+    DWORD size = ARRAYSIZE(args), flags = 0;
+    HRESULT hr = E_FAIL;
+    HANDLE h;
+
+    ZeroMemory(plan, sizeof(*plan));
+    if (!app->image)
+        return;
+    if ((h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_VM_READ, FALSE,
+                         app->info.Process.dwProcessId))) {
+        hr = GetApplicationRestartSettings(h, args, &size, &flags);
+        CloseHandle(h);
+    }
+    if (hr == S_OK) {
+        args[ARRAYSIZE(args) - 1] = 0;
+        plan->registered = concat_command(app->image, args);
+    } else if (hr == E_NOTIMPL) {
+        if (rm_process_command_line(app->info.Process.dwProcessId, &plan->original))
+            plan->original = concat_command(app->image, L"");
+    }
+}
+
+static void plan_free(struct restart_plan *plan)
+{
+    rm_free(plan->registered);
+    rm_free(plan->original);
+    ZeroMemory(plan, sizeof(*plan));
+}
+
+/* Records the outcome of stopping one app. */
+static void stopped(struct rm_session *s, struct rm_app *app, BOOL clean, struct restart_plan *plan)
+{
+    app->info.AppStatus = RmStatusStopped;
+    app->stop_order = ++s->stops;
+    rm_free(app->restart);
+    app->restart = NULL;
+    if (plan->registered) {
+        app->restart = plan->registered;
+        plan->registered = NULL;
+    } else if (clean && plan->original) {
+        app->restart = plan->original;
+        plan->original = NULL;
+    }
+    if (app->info.ApplicationType != RmService)
+        app->info.bRestartable = app->restart != NULL;
+    plan_free(plan);
+}
+
+static void terminate(const struct rm_run *run, HANDLE process)
+{
+    TerminateProcess(process, ERROR_FAIL_SHUTDOWN);
+    rm_run_wait_exit(run, process, run->bounds.app_ms);
+}
+
+/* Filters, and what is needed later: the image path and the console flag. */
+static DWORD prepare(struct rm_session *s, struct rm_app *app)
+{
+    WCHAR path[MAX_PATH * 2];
+    DWORD len = ARRAYSIZE(path);
+    HANDLE h = rm_session_kept(s, &app->info.Process);
+    RM_FILTER_ACTION action;
+
+    if (!app->image && app->info.ApplicationType != RmService && h &&
+        QueryFullProcessImageNameW(h, 0, path, &len)) {
+        if (!(app->image = rm_alloc_array(len + 1, sizeof(WCHAR))))
+            return ERROR_OUTOFMEMORY;
+        memcpy(app->image, path, (len + 1) * sizeof(WCHAR));
+    }
+    app->console = app->info.ApplicationType == RmConsole;
+    action = rm_filters_action_for(&s->filters, &app->info.Process, app->image,
+                                   app->info.ApplicationType == RmService
+                                       ? app->info.strServiceShortName : NULL);
+    if (action == RmNoShutdown)
+        app->info.AppStatus = RmStatusShutdownMasked;
+    return ERROR_SUCCESS;
+}
+
+/* An app that exited before we got to it was stopped by someone else. */
+static BOOL gone(struct rm_app *app, HANDLE h)
+{
+    if (!h || WaitForSingleObject(h, 0) != WAIT_OBJECT_0)
+        return FALSE;
+    app->info.AppStatus = RmStatusStoppedOther;
+    return TRUE;
+}
+
+/* Closes one app: politely if it agreed, then, only when forced, by termination. */
+static BOOL stop_app(struct rm_run *run, struct rm_app *app, BOOL agreed)
+{
+    struct rm_session *s = run->session;
+    DWORD pid = app->info.Process.dwProcessId;
+    HANDLE h = rm_session_kept(s, &app->info.Process);
+    struct restart_plan plan;
+    BOOL exited = FALSE, clean;
+
+    if (gone(app, h))
+        return TRUE;
+    if (!h) {
+        app->info.AppStatus = RmStatusErrorOnStop;
+        return FALSE;
+    }
+    plan_restart(app, &plan);
+    if (agreed && uses_windows(app))
+        exited = rm_gui_end(run, pid, h);
+    else if (agreed && app->console)
+        exited = rm_console_ctrl_c(pid) && rm_run_wait_exit(run, h, run->bounds.app_ms);
+    clean = exited = exited || WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
+    if (!exited && run->force && !rm_run_cancelled(run)) {
+        terminate(run, h);
+        exited = WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
+    }
+    if (!exited) {
+        app->info.AppStatus = RmStatusErrorOnStop;
+        plan_free(&plan);
+        return FALSE;
+    }
+    stopped(s, app, clean, &plan);
+    return TRUE;
+}
+
+/* The next service to stop: one no other service still to stop depends on. */
+static struct rm_app *next_service(struct rm_apps *apps)
+{
+    unsigned i, j;
+    BOOL needed;
+
+    for (i = 0; i < apps->count; i++) {
+        struct rm_app *a = &apps->items[i];
+        if (!acting_on(a) || phase_of(&a->info) != PHASE_SERVICE)
+            continue;
+        for (needed = FALSE, j = 0; j < apps->count && !needed; j++) {
+            const struct rm_app *b = &apps->items[j];
+            needed = j != i && acting_on(b) && phase_of(&b->info) == PHASE_SERVICE &&
+                     rm_service_depends_on(b->info.strServiceShortName, a->info.strServiceShortName);
+        }
+        if (!needed)
+            return a;
+    }
+    /* A dependency loop: stop in list order rather than not at all. */
+    for (i = 0; i < apps->count; i++)
+        if (acting_on(&apps->items[i]) && phase_of(&apps->items[i].info) == PHASE_SERVICE)
+            return &apps->items[i];
+    return NULL;
+}
+
+/* Forced: a service that will not stop goes with its process, but only when that process
+ * hosts nothing but services this session stops. */
+static BOOL may_kill_host(const struct rm_apps *apps, DWORD pid)
+{
+    const WCHAR *names[64];
+    unsigned i, n = 0;
+
+    for (i = 0; i < apps->count && n < ARRAYSIZE(names); i++)
+        if (phase_of(&apps->items[i].info) == PHASE_SERVICE && apps->items[i].current &&
+            apps->items[i].info.AppStatus != RmStatusShutdownMasked)
+            names[n++] = apps->items[i].info.strServiceShortName;
+    return rm_service_host_is_ours(pid, names, n);
+}
+
+static BOOL stop_service(struct rm_run *run, struct rm_app *app)
+{
+    struct rm_session *s = run->session;
+    HANDLE h = rm_session_kept(s, &app->info.Process);
+    struct restart_plan none;
+    DWORD err;
+
+    ZeroMemory(&none, sizeof(none));
+    err = rm_service_stop(run, app->info.strServiceShortName, h);
+    if (err == ERROR_TIMEOUT && run->force && h && !rm_run_cancelled(run) &&
+        may_kill_host(&s->apps, app->info.Process.dwProcessId)) {
+        terminate(run, h);
+        err = WaitForSingleObject(h, 0) == WAIT_OBJECT_0 ? ERROR_SUCCESS : ERROR_TIMEOUT;
+    }
+    if (err) {
+        app->info.AppStatus = RmStatusErrorOnStop;
+        return FALSE;
+    }
+    stopped(s, app, TRUE, &none);  /* services come back through the SCM */
+    return TRUE;
+}
+
+/* Asks every windowed app of a phase first; without force, one refusal stops the call. */
+static BOOL query_phase(struct rm_run *run, enum phase phase, BOOL *agreed, BOOL *refused)
+{
+    struct rm_apps *apps = &run->session->apps;
+    unsigned i;
+
+    for (i = 0; i < apps->count; i++) {
+        struct rm_app *a = &apps->items[i];
+        if (!acting_on(a) || phase_of(&a->info) != phase)
+            continue;
+        if (rm_run_cancelled(run))
+            return FALSE;
+        agreed[i] = rm_gui_query(a->info.Process.dwProcessId, run->bounds.query_ms) == RM_GUI_AGREED;
+        if (!agreed[i] && !run->force) {
+            a->info.AppStatus = RmStatusErrorOnStop;
+            *refused = TRUE;
+        }
+        rm_run_step(run);
+    }
+    return TRUE;
+}
+
+static BOOL stop_phase(struct rm_run *run, enum phase phase, const BOOL *agreed, BOOL *failed)
+{
+    struct rm_apps *apps = &run->session->apps;
+    struct rm_app *a;
+    unsigned i;
+
+    if (phase == PHASE_SERVICE) {
+        while ((a = next_service(apps))) {
+            if (rm_run_cancelled(run))
+                return FALSE;
+            if (!stop_service(run, a))
+                *failed = TRUE;
+            rm_run_step(run);
+        }
+        return TRUE;
+    }
+    for (i = 0; i < apps->count; i++) {
+        a = &apps->items[i];
+        if (!acting_on(a) || phase_of(&a->info) != phase)
+            continue;
+        if (rm_run_cancelled(run))
+            return FALSE;
+        /* Windowed apps were asked; console apps are asked by the Ctrl+C itself; other
+         * apps have no polite way out. */
+        if (!stop_app(run, a, uses_windows(a) ? agreed[i] : phase == PHASE_CONSOLE))
+            *failed = TRUE;
+        rm_run_step(run);
+    }
+    return TRUE;
+}
+
+/* Checks that need nothing stopped: only-registered, and apps we cannot close politely. */
+static DWORD precheck(struct rm_run *run, ULONG flags)
+{
+    struct rm_apps *apps = &run->session->apps;
+    DWORD err = ERROR_SUCCESS;
+    unsigned i;
+
+    for (i = 0; i < apps->count; i++) {
+        struct rm_app *a = &apps->items[i];
+        if (!acting_on(a))
+            continue;
+        if ((flags & RmShutdownOnlyRegistered) && !a->info.bRestartable)
+            err = ERROR_FAIL_SHUTDOWN;
+        if (phase_of(&a->info) == PHASE_OTHER && !run->force) {
+            a->info.AppStatus = RmStatusErrorOnStop;
+            err = ERROR_FAIL_SHUTDOWN;
+        }
+    }
+    return err;
+}
+
+static DWORD shutdown_apps(struct rm_run *run, ULONG flags)
+{
+    struct rm_session *s = run->session;
+    static const enum phase order[] = { PHASE_GUI, PHASE_CONSOLE, PHASE_OTHER, PHASE_SERVICE,
+                                        PHASE_EXPLORER };
+    BOOL *agreed, refused = FALSE, failed = FALSE, ok = TRUE;
+    unsigned i, steps = 0;
+    DWORD err;
+
+    for (i = 0; i < s->apps.count; i++)
+        if (s->apps.items[i].current && (err = prepare(s, &s->apps.items[i])))
+            return err;
+    if ((err = precheck(run, flags)))
+        return err;
+    for (i = 0; i < s->apps.count; i++)
+        if (acting_on(&s->apps.items[i]))
+            steps += uses_windows(&s->apps.items[i]) ? 2 : 1;
+    rm_run_set_steps(run, steps);
+    if (!(agreed = rm_alloc_array(s->apps.count + 1, sizeof(BOOL))))
+        return ERROR_OUTOFMEMORY;
+
+    /* Every windowed app is asked before any is closed. */
+    ok = query_phase(run, PHASE_GUI, agreed, &refused) &&
+         query_phase(run, PHASE_EXPLORER, agreed, &refused);
+    for (i = 0; ok && !refused && i < ARRAYSIZE(order); i++)
+        ok = stop_phase(run, order[i], agreed, &failed);
+    rm_free(agreed);
+    if (!ok || rm_run_cancelled(run))
+        return ERROR_CANCELLED;
+    return refused || failed ? ERROR_FAIL_SHUTDOWN : ERROR_SUCCESS;
+}
+
+DWORD rm_engine_shutdown(struct rm_session *s, ULONG flags, RM_WRITE_STATUS_CALLBACK cb)
+{
+    struct rm_affected fresh;
+    struct rm_run run;
+    DWORD err, reasons;
+
+    rm_run_begin(&run, s, cb);
+    run.force = (flags & RmForceShutdown) != 0;
+    if ((err = rm_resolve(s, &fresh)))
+        return err;
+    reasons = fresh.reasons;
+    err = rm_apps_update(&s->apps, &fresh);
+    rm_affected_free(&fresh);
+    if (err)
+        return err;
+    s->shut_down = TRUE;
+    if (reasons)
+        err = ERROR_FAIL_NOACTION_REBOOT;
+    else
+        err = shutdown_apps(&run, flags);
+    if (err != ERROR_CANCELLED)
+        rm_run_end(&run);
+    return err;
+}

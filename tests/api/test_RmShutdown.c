@@ -1,0 +1,566 @@
+/*
+ * test_RmShutdown.c - the engine with real fixture processes: windowed apps that agree,
+ * refuse or hang, console apps that handle or ignore Ctrl+C, services with a dependent
+ * and one that ignores stop; polite and forced shutdown, RmShutdownOnlyRegistered,
+ * filters, restart with new PIDs, AppStatus afterwards, progress and cancellation.
+ *
+ * The engine's bounds are set short through the registry values it reads (as Windows'
+ * own shutdown does), so that waiting for a hung app costs a second, not thirty.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "testutil.h"
+
+struct app {
+    HANDLE process;
+    DWORD pid;
+    HANDLE ready;
+    wchar_t ready_name[64];
+};
+
+static struct app start_app(const wchar_t *mode, const wchar_t *file)
+{
+    struct app a;
+    a.ready = tu_event(a.ready_name);
+    if (!wcsncmp(mode, L"console", 7))
+        a.process = tu_spawn_fixture_console(L"with-file \"%ls\" %ls %ls", file, mode, a.ready_name);
+    else
+        a.process = tu_spawn_fixture(L"with-file \"%ls\" %ls %ls", file, mode, a.ready_name);
+    assert_non_null(a.process);
+    assert_true(tu_wait_event(a.ready, a.process));
+    a.pid = GetProcessId(a.process);
+    return a;
+}
+
+static BOOL running(const struct app *a)
+{
+    return WaitForSingleObject(a->process, 0) == WAIT_TIMEOUT;
+}
+
+static void end_app(struct app *a)
+{
+    TerminateProcess(a->process, 0);
+    WaitForSingleObject(a->process, TU_WAIT_MS);
+    CloseHandle(a->process);
+    CloseHandle(a->ready);
+}
+
+static void kill_pid(DWORD pid)
+{
+    HANDLE h = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, pid);
+    if (h) {
+        TerminateProcess(h, 0);
+        WaitForSingleObject(h, TU_WAIT_MS);
+        CloseHandle(h);
+    }
+}
+
+static DWORD session_for(const wchar_t *file)
+{
+    WCHAR key[CCH_RM_SESSION_KEY + 1];
+    LPCWSTR files[1] = { file };
+    DWORD h;
+    assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
+    assert_int_equal(RmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
+    return h;
+}
+
+static RM_PROCESS_INFO *get_list(DWORD session, UINT *count)
+{
+    UINT needed = 0, n = 0;
+    RM_PROCESS_INFO *apps = NULL;
+    DWORD err, reasons;
+    int tries;
+
+    for (tries = 0; tries < 5; tries++) {
+        err = RmGetList(session, &needed, &n, apps, &reasons);
+        if (err != ERROR_MORE_DATA)
+            break;
+        free(apps);
+        apps = calloc(needed, sizeof(*apps));
+        n = needed;
+    }
+    assert_int_equal(err, ERROR_SUCCESS);
+    *count = n;
+    return apps;
+}
+
+/* The entry of pid in a fresh RmGetList (copied), or one with PID 0. */
+static RM_PROCESS_INFO entry_of(DWORD session, DWORD pid)
+{
+    RM_PROCESS_INFO e, *apps;
+    UINT i, n;
+
+    memset(&e, 0, sizeof(e));
+    apps = get_list(session, &n);
+    for (i = 0; i < n; i++)
+        if (apps[i].Process.dwProcessId == pid)
+            e = apps[i];
+    free(apps);
+    return e;
+}
+
+/* The PID of a running entry other than `old`, in a fresh RmGetList (0 if none). */
+static DWORD new_running_pid(DWORD session, DWORD old)
+{
+    RM_PROCESS_INFO *apps;
+    UINT i, n;
+    DWORD pid = 0;
+
+    apps = get_list(session, &n);
+    for (i = 0; i < n; i++)
+        if (apps[i].Process.dwProcessId != old && apps[i].AppStatus == RmStatusRunning)
+            pid = apps[i].Process.dwProcessId;
+    free(apps);
+    return pid;
+}
+
+static void temp_file(wchar_t path[MAX_PATH], const wchar_t *tag)
+{
+    tu_temp_path(path, tag);
+    assert_true(tu_create_file(path));
+}
+
+/* ---- progress ---- */
+
+static UINT progress[256];
+static unsigned nprogress;
+
+static void record_progress(UINT percent)
+{
+    if (nprogress < ARRAYSIZE(progress))
+        progress[nprogress++] = percent;
+}
+
+static void assert_progress_complete(void)
+{
+    unsigned i;
+    assert_true(nprogress >= 2);
+    assert_int_equal(progress[0], 0);
+    assert_int_equal(progress[nprogress - 1], 100);
+    for (i = 1; i < nprogress; i++)
+        assert_true(progress[i] >= progress[i - 1]);
+}
+
+/* ---- the cases ---- */
+
+static void test_cooperative_gui_app_is_closed_and_restarted(void **state)
+{
+    wchar_t file[MAX_PATH];
+    struct app a;
+    RM_PROCESS_INFO e;
+    DWORD h, new_pid;
+    (void)state;
+
+    temp_file(file, L"gui.dat");
+    a = start_app(L"gui", file);
+    h = session_for(file);
+    assert_int_equal(RmRestart(h, 0, NULL), ERROR_REQUEST_OUT_OF_SEQUENCE);
+
+    nprogress = 0;
+    assert_int_equal(RmShutdown(h, 0, record_progress), ERROR_SUCCESS);
+    assert_progress_complete();
+    assert_int_equal(tu_wait_exit(a.process), 0);  /* it ended itself, on WM_ENDSESSION */
+    e = entry_of(h, a.pid);
+    assert_int_equal(e.Process.dwProcessId, a.pid);
+    assert_int_equal(e.AppStatus, RmStatusStopped);
+    assert_true(e.bRestartable);  /* closed cleanly: its command line brings it back */
+
+    ResetEvent(a.ready);
+    nprogress = 0;
+    assert_int_equal(RmRestart(h, 0, record_progress), ERROR_SUCCESS);
+    assert_progress_complete();
+    assert_true(tu_wait_event(a.ready, NULL));
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRestarted);
+    new_pid = new_running_pid(h, a.pid);
+    assert_true(new_pid != 0 && new_pid != a.pid);
+    kill_pid(new_pid);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    end_app(&a);
+    DeleteFileW(file);
+}
+
+static void test_refusing_gui_app_stops_everything_unless_forced(void **state)
+{
+    wchar_t file[MAX_PATH];
+    struct app good, bad;
+    DWORD h;
+    (void)state;
+
+    temp_file(file, L"refuse.dat");
+    good = start_app(L"gui", file);
+    bad = start_app(L"gui-refuse", file);
+    h = session_for(file);
+
+    /* Polite: one refusal and nothing at all is closed. */
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    assert_true(running(&good));
+    assert_true(running(&bad));
+    assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, good.pid).AppStatus, RmStatusRunning);
+
+    /* Forced: the agreeing app closes itself, the refusing one is terminated. */
+    assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_wait_exit(good.process), 0);
+    assert_int_equal(tu_wait_exit(bad.process), ERROR_FAIL_SHUTDOWN);
+    assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusStopped);
+    assert_false(entry_of(h, bad.pid).bRestartable);  /* terminated: no clean state */
+
+    /* Restart brings back the one that closed cleanly only. */
+    ResetEvent(good.ready);
+    ResetEvent(bad.ready);
+    assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
+    assert_true(tu_wait_event(good.ready, NULL));
+    assert_int_equal(entry_of(h, good.pid).AppStatus, RmStatusRestarted);
+    assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusStopped);
+    assert_int_equal(WaitForSingleObject(bad.ready, 0), WAIT_TIMEOUT);
+    kill_pid(new_running_pid(h, good.pid));
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    end_app(&good);
+    end_app(&bad);
+    DeleteFileW(file);
+}
+
+static void test_hung_gui_app_is_bounded(void **state)
+{
+    wchar_t file[MAX_PATH];
+    struct app a;
+    DWORD h, t0;
+    (void)state;
+
+    temp_file(file, L"hang.dat");
+    a = start_app(L"gui-hang", file);
+    h = session_for(file);
+    t0 = GetTickCount();
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    assert_true(GetTickCount() - t0 < TU_WAIT_MS);  /* bounded, not a hang */
+    assert_true(running(&a));
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_wait_exit(a.process), ERROR_FAIL_SHUTDOWN);
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusStopped);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    end_app(&a);
+    DeleteFileW(file);
+}
+
+static void test_console_app_gets_ctrl_c_and_comes_back(void **state)
+{
+    wchar_t file[MAX_PATH];
+    struct app a;
+    DWORD h, new_pid;
+    RM_PROCESS_INFO e;
+    (void)state;
+
+    temp_file(file, L"console.dat");
+    a = start_app(L"console", file);
+    h = session_for(file);
+    assert_int_equal(entry_of(h, a.pid).ApplicationType, RmConsole);
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_wait_exit(a.process), 0);  /* its handler saw Ctrl+C */
+    e = entry_of(h, a.pid);
+    assert_int_equal(e.AppStatus, RmStatusStopped);
+
+    ResetEvent(a.ready);
+    assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
+    assert_true(tu_wait_event(a.ready, NULL));
+    new_pid = new_running_pid(h, a.pid);
+    assert_true(new_pid != 0);
+    kill_pid(new_pid);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    end_app(&a);
+    DeleteFileW(file);
+}
+
+static void test_console_app_ignoring_ctrl_c(void **state)
+{
+    wchar_t file[MAX_PATH];
+    struct app a;
+    DWORD h;
+    (void)state;
+
+    temp_file(file, L"deaf.dat");
+    a = start_app(L"console-deaf", file);
+    h = session_for(file);
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    assert_true(running(&a));
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_wait_exit(a.process), ERROR_FAIL_SHUTDOWN);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    end_app(&a);
+    DeleteFileW(file);
+}
+
+/* Reads the stop log the service fixtures append to. */
+static void read_log(const wchar_t *file, char *buf, size_t cap)
+{
+    HANDLE f = CreateFileW(file, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                           NULL, OPEN_EXISTING, 0, NULL);
+    DWORD n = 0;
+    assert_true(f != INVALID_HANDLE_VALUE);
+    ReadFile(f, buf, (DWORD)cap - 1, &n, NULL);
+    buf[n] = 0;
+    CloseHandle(f);
+}
+
+static void test_services_dependents_first_and_restarted(void **state)
+{
+    wchar_t file[MAX_PATH], base[64], dep[64], deps[80];
+    char log[1024], expect[300];
+    RM_PROCESS_INFO *apps;
+    DWORD h;
+    UINT n, i;
+    (void)state;
+
+    temp_file(file, L"svc.log");
+    tu_service_name(base, L"base");
+    tu_service_name(dep, L"dep");
+    memset(deps, 0, sizeof(deps));
+    wcscpy(deps, base);
+    assert_true(tu_service_create(base, L"stop", file, NULL));
+    assert_true(tu_service_create(dep, L"stop", file, deps));
+    assert_true(tu_service_start(base) != 0);
+    assert_true(tu_service_start(dep) != 0);
+
+    h = session_for(file);
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_service_pid(base), 0);
+    assert_int_equal(tu_service_pid(dep), 0);
+    read_log(file, log, sizeof(log));
+    snprintf(expect, sizeof(expect), "%ls\n%ls\n", dep, base);  /* the dependent first */
+    assert_non_null(strstr(log, expect));
+    apps = get_list(h, &n);
+    assert_int_equal(n, 2);
+    for (i = 0; i < n; i++)
+        assert_int_equal(apps[i].AppStatus, RmStatusStopped);
+    free(apps);
+
+    assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
+    assert_true(tu_service_pid(base) != 0);
+    assert_true(tu_service_pid(dep) != 0);
+    apps = get_list(h, &n);
+    for (i = 0; i < n; i++)
+        if (apps[i].AppStatus != RmStatusRunning)  /* the old entries */
+            assert_int_equal(apps[i].AppStatus, RmStatusRestarted);
+    free(apps);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    tu_service_remove(dep);
+    tu_service_remove(base);
+    DeleteFileW(file);
+}
+
+static void test_service_ignoring_stop(void **state)
+{
+    wchar_t file[MAX_PATH], name[64];
+    DWORD h, pid;
+    HANDLE p;
+    (void)state;
+
+    temp_file(file, L"svc-ignore.dat");
+    tu_service_name(name, L"ignore");
+    assert_true(tu_service_create(name, L"ignore", file, NULL));
+    assert_true((pid = tu_service_start(name)) != 0);
+    p = OpenProcess(SYNCHRONIZE, FALSE, pid);
+    h = session_for(file);
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    assert_int_equal(WaitForSingleObject(p, 0), WAIT_TIMEOUT);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusErrorOnStop);
+    /* Forced: its process hosts nothing else, so it goes. */
+    assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
+    assert_int_equal(WaitForSingleObject(p, TU_WAIT_MS), WAIT_OBJECT_0);
+    CloseHandle(p);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    tu_service_remove(name);
+    DeleteFileW(file);
+}
+
+static void test_only_registered(void **state)
+{
+    wchar_t file[MAX_PATH], name[64];
+    struct app a;
+    DWORD h;
+    (void)state;
+
+    /* Wine cannot say whether an app registered for restart: it counts as not. */
+    temp_file(file, L"onlyreg.dat");
+    a = start_app(L"gui", file);
+    h = session_for(file);
+    assert_int_equal(RmShutdown(h, RmShutdownOnlyRegistered, NULL), ERROR_FAIL_SHUTDOWN);
+    assert_true(running(&a));
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRunning);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    end_app(&a);
+    DeleteFileW(file);
+
+    /* Services are always restartable. */
+    temp_file(file, L"onlyreg-svc.dat");
+    tu_service_name(name, L"onlyreg");
+    assert_true(tu_service_create(name, L"stop", file, NULL));
+    assert_true(tu_service_start(name) != 0);
+    h = session_for(file);
+    assert_int_equal(RmShutdown(h, RmShutdownOnlyRegistered, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_service_pid(name), 0);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    tu_service_remove(name);
+    DeleteFileW(file);
+}
+
+static void test_filters_mask_shutdown_and_restart(void **state)
+{
+    wchar_t file[MAX_PATH], exe[MAX_PATH];
+    struct app kept, closed;
+    RM_UNIQUE_PROCESS id;
+    DWORD h;
+    (void)state;
+
+    temp_file(file, L"filter.dat");
+    kept = start_app(L"gui", file);
+    h = session_for(file);
+    id = entry_of(h, kept.pid).Process;
+    assert_int_equal(RmAddFilter(h, NULL, &id, NULL, RmNoShutdown), ERROR_SUCCESS);
+    closed = start_app(L"console", file);
+    /* No restart for anything run from the fixture's exe (the process filter wins for kept). */
+    tu_bin_path(exe, L"rmfixture.exe");
+    assert_int_equal(RmAddFilter(h, exe, NULL, NULL, RmNoRestart), ERROR_SUCCESS);
+
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
+    assert_true(running(&kept));
+    assert_int_equal(entry_of(h, kept.pid).AppStatus, RmStatusShutdownMasked);
+    assert_int_equal(tu_wait_exit(closed.process), 0);
+    ResetEvent(closed.ready);
+    assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(entry_of(h, closed.pid).AppStatus, RmStatusRestartMasked);
+    assert_int_equal(WaitForSingleObject(closed.ready, 0), WAIT_TIMEOUT);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    end_app(&kept);
+    end_app(&closed);
+    DeleteFileW(file);
+}
+
+static void test_reboot_reason_stops_nothing(void **state)
+{
+    wchar_t file[MAX_PATH];
+    struct app a;
+    HANDLE mine;
+    DWORD h;
+    (void)state;
+
+    temp_file(file, L"self.dat");
+    a = start_app(L"gui", file);
+    mine = CreateFileW(file, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                       NULL, OPEN_EXISTING, 0, NULL);
+    assert_true(mine != INVALID_HANDLE_VALUE);
+    h = session_for(file);
+    assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_FAIL_NOACTION_REBOOT);
+    assert_true(running(&a));
+    CloseHandle(mine);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    end_app(&a);
+    DeleteFileW(file);
+}
+
+/* ---- cancellation: from another thread, while RmShutdown runs ---- */
+
+static DWORD cancel_session;
+static DWORD cancel_result = 0xFFFFFFFF;
+
+static DWORD WINAPI cancel_thread(void *unused)
+{
+    (void)unused;
+    cancel_result = RmCancelCurrentTask(cancel_session);
+    return 0;
+}
+
+/* At the first progress after 0, another thread cancels; we wait until it has. */
+static void cancel_on_progress(UINT percent)
+{
+    HANDLE t;
+    if (percent == 0 || cancel_result != 0xFFFFFFFF)
+        return;
+    t = CreateThread(NULL, 0, cancel_thread, NULL, 0, NULL);
+    WaitForSingleObject(t, TU_WAIT_MS);
+    CloseHandle(t);
+}
+
+static void test_cancel_from_another_thread(void **state)
+{
+    wchar_t file[MAX_PATH];
+    struct app a, b;
+    DWORD h;
+    (void)state;
+
+    temp_file(file, L"cancel.dat");
+    a = start_app(L"gui", file);
+    b = start_app(L"gui", file);
+    h = session_for(file);
+    cancel_session = h;
+    cancel_result = 0xFFFFFFFF;
+    assert_int_equal(RmShutdown(h, 0, cancel_on_progress), ERROR_CANCELLED);
+    assert_int_equal(cancel_result, ERROR_SUCCESS);
+    assert_true(running(&a));  /* cancelled while asking: nothing was closed */
+    assert_true(running(&b));
+    /* A cancel does not outlive its call. */
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_wait_exit(a.process), 0);
+    assert_int_equal(tu_wait_exit(b.process), 0);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    end_app(&a);
+    end_app(&b);
+    DeleteFileW(file);
+}
+
+/* ---- short bounds for the whole run, through the registry values the engine reads ---- */
+
+static void set_value(HKEY root, const wchar_t *key, const wchar_t *name, const wchar_t *value)
+{
+    HKEY k;
+    assert_int_equal(RegCreateKeyExW(root, key, 0, NULL, 0, KEY_SET_VALUE, NULL, &k, NULL), 0);
+    if (value)
+        RegSetValueExW(k, name, 0, REG_SZ, (const BYTE *)value, (DWORD)(wcslen(value) + 1) * 2);
+    else
+        RegDeleteValueW(k, name);
+    RegCloseKey(k);
+}
+
+static void set_bounds(const wchar_t *query, const wchar_t *app, const wchar_t *service)
+{
+    set_value(HKEY_CURRENT_USER, L"Control Panel\\Desktop", L"HungAppTimeout", query);
+    set_value(HKEY_CURRENT_USER, L"Control Panel\\Desktop", L"WaitToKillAppTimeout", app);
+    set_value(HKEY_LOCAL_MACHINE, L"System\\CurrentControlSet\\Control",
+              L"WaitToKillServiceTimeout", service);
+}
+
+static int short_bounds(void **state)
+{
+    (void)state;
+    set_bounds(L"1000", L"3000", L"3000");
+    return 0;
+}
+
+static int default_bounds(void **state)
+{
+    (void)state;
+    set_bounds(NULL, NULL, NULL);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cooperative_gui_app_is_closed_and_restarted),
+        cmocka_unit_test(test_refusing_gui_app_stops_everything_unless_forced),
+        cmocka_unit_test(test_hung_gui_app_is_bounded),
+        cmocka_unit_test(test_console_app_gets_ctrl_c_and_comes_back),
+        cmocka_unit_test(test_console_app_ignoring_ctrl_c),
+        cmocka_unit_test(test_services_dependents_first_and_restarted),
+        cmocka_unit_test(test_service_ignoring_stop),
+        cmocka_unit_test(test_only_registered),
+        cmocka_unit_test(test_filters_mask_shutdown_and_restart),
+        cmocka_unit_test(test_reboot_reason_stops_nothing),
+        cmocka_unit_test(test_cancel_from_another_thread),
+    };
+    return cmocka_run_group_tests(tests, short_bounds, default_bounds);
+}
