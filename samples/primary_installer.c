@@ -1,12 +1,13 @@
 /*
  * primary_installer.c - a sample primary installer, written for this project.
  *
- *   primary_installer FILE... [-- SECONDARY_FILE...]
+ *   primary_installer [--list-only] FILE... [-- SECONDARY_FILE...]
  *
  * Starts a Restart Manager session, registers FILEs, starts secondary_installer.exe (from
  * its own folder) with the session key and the SECONDARY_FILEs so that it joins the session
  * from another process and registers them too, then asks which applications use any of
- * the files and prints them.
+ * the files and prints them. Unless --list-only: shuts them down (printing the progress),
+ * pretends to replace the files, restarts them and lists again.
  */
 #include <windows.h>
 #include <stdio.h>
@@ -26,6 +27,28 @@ static const wchar_t *app_type(RM_APP_TYPE t)
     case RmCritical: return L"critical";
     default: return L"unknown";
     }
+}
+
+static const wchar_t *app_status(ULONG s)
+{
+    switch (s) {
+    case RmStatusRunning: return L"running";
+    case RmStatusStopped: return L"stopped";
+    case RmStatusStoppedOther: return L"stopped by another";
+    case RmStatusRestarted: return L"restarted";
+    case RmStatusErrorOnStop: return L"could not stop";
+    case RmStatusErrorOnRestart: return L"could not restart";
+    case RmStatusShutdownMasked: return L"kept (filter)";
+    case RmStatusRestartMasked: return L"not restarted (filter)";
+    default: return L"unknown";
+    }
+}
+
+/* The status callback: cdecl, one argument. */
+static void show_progress(UINT percent)
+{
+    wprintf(L" %u%%", percent);
+    fflush(stdout);
 }
 
 /* Runs secondary_installer.exe KEY FILE... and returns its exit code. */
@@ -74,14 +97,38 @@ static DWORD list_affected(DWORD session, RM_PROCESS_INFO **apps, UINT *count, D
     return err;
 }
 
+static DWORD print_affected(DWORD session, DWORD *reasons)
+{
+    RM_PROCESS_INFO *apps = NULL;
+    UINT count = 0, i;
+    DWORD err = list_affected(session, &apps, &count, reasons);
+
+    if (err == ERROR_SUCCESS) {
+        wprintf(L"primary: %u application(s) use the files (reboot reasons 0x%lx)\n", count, *reasons);
+        for (i = 0; i < count; i++)
+            wprintf(L"  PID %-6lu %-12ls %-10ls %ls%ls%ls\n", apps[i].Process.dwProcessId,
+                    app_type(apps[i].ApplicationType), app_status(apps[i].AppStatus),
+                    apps[i].strAppName, apps[i].strServiceShortName[0] ? L" service " : L"",
+                    apps[i].strServiceShortName);
+    } else {
+        wprintf(L"primary: RmGetList failed: %lu\n", err);
+    }
+    free(apps);
+    return err;
+}
+
 int wmain(int argc, wchar_t **argv)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1];
-    RM_PROCESS_INFO *apps = NULL;
     DWORD session, err, reasons = 0;
-    int nown = 1, i;
-    UINT count = 0;
+    BOOL list_only = FALSE;
+    int nown = 1;
 
+    if (argc > 1 && !wcscmp(argv[1], L"--list-only")) {
+        list_only = TRUE;
+        argv++;
+        argc--;
+    }
     while (nown < argc && wcscmp(argv[nown], L"--") != 0)
         nown++;
     if ((err = RmStartSession(&session, 0, key))) {
@@ -97,18 +144,21 @@ int wmain(int argc, wchar_t **argv)
         err = run_secondary(key, argc - nown - 1, argv + nown + 1);
         wprintf(L"primary: the secondary installer finished: %lu\n", err);
     }
-    err = list_affected(session, &apps, &count, &reasons);
-    if (err == ERROR_SUCCESS) {
-        wprintf(L"primary: %u application(s) use the files (reboot reasons 0x%lx)\n", count, reasons);
-        for (i = 0; i < (int)count; i++)
-            wprintf(L"  PID %-6lu %-12ls %ls%ls%ls\n", apps[i].Process.dwProcessId,
-                    app_type(apps[i].ApplicationType), apps[i].strAppName,
-                    apps[i].strServiceShortName[0] ? L" service " : L"",
-                    apps[i].strServiceShortName);
-    } else {
-        wprintf(L"primary: RmGetList failed: %lu\n", err);
+    err = print_affected(session, &reasons);
+    if (err == ERROR_SUCCESS && reasons)
+        wprintf(L"primary: a reboot is needed; nothing will be shut down\n");
+    else if (err == ERROR_SUCCESS && !list_only) {
+        wprintf(L"primary: shutting them down:");
+        err = RmShutdown(session, 0, show_progress);
+        wprintf(L"\nprimary: RmShutdown: %lu\n", err);
+        print_affected(session, &reasons);
+        wprintf(L"primary: (replacing the files would happen here)\n");
+        wprintf(L"primary: restarting them:");
+        err = RmRestart(session, 0, show_progress);
+        wprintf(L"\nprimary: RmRestart: %lu\n", err);
+        Sleep(2000);  /* the sample only: let the restarted apps open their files again */
+        print_affected(session, &reasons);
     }
-    free(apps);
     err = RmEndSession(session);
     wprintf(L"primary: ended the session: %lu\n", err);
     return 0;

@@ -462,6 +462,42 @@ static void test_reboot_reason_stops_nothing(void **state)
     DeleteFileW(file);
 }
 
+/* The flow of Microsoft's primary-installer sample, with our own program standing in for
+ * calc.exe: its exe is registered, RmShutdown(0), RmRestart, and it comes back. */
+static void test_registered_exe_is_closed_and_comes_back(void **state)
+{
+    wchar_t src[MAX_PATH], exe[MAX_PATH];
+    LPCWSTR files[1];
+    WCHAR key[CCH_RM_SESSION_KEY + 1];
+    HANDLE p;
+    DWORD h, pid, new_pid = 0, waited;
+    (void)state;
+
+    tu_bin_path(src, L"rmfixture.exe");
+    tu_bin_path(exe, L"rmcalc.exe");
+    assert_true(CopyFileW(src, exe, FALSE));
+    p = tu_spawn_exe(exe, L"");  /* no arguments: a window app */
+    assert_non_null(p);
+    pid = GetProcessId(p);
+    files[0] = exe;
+    assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
+    assert_int_equal(RmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
+    /* It is listed once its window is up. */
+    for (waited = 0; entry_of(h, pid).ApplicationType != RmMainWindow && waited < TU_WAIT_MS; waited += 100)
+        Sleep(100);
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_wait_exit(p), 0);
+    assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
+    for (waited = 0; !(new_pid = new_running_pid(h, pid)) && waited < TU_WAIT_MS; waited += 100)
+        Sleep(100);
+    assert_true(new_pid != 0 && new_pid != pid);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRestarted);
+    kill_pid(new_pid);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    CloseHandle(p);
+    DeleteFileW(exe);
+}
+
 /* ---- cancellation: from another thread, while RmShutdown runs ---- */
 
 static DWORD cancel_session;
@@ -560,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_only_registered),
         cmocka_unit_test(test_filters_mask_shutdown_and_restart),
         cmocka_unit_test(test_reboot_reason_stops_nothing),
+        cmocka_unit_test(test_registered_exe_is_closed_and_comes_back),
         cmocka_unit_test(test_cancel_from_another_thread),
     };
     return cmocka_run_group_tests(tests, short_bounds, default_bounds);
