@@ -11,41 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "testutil.h"
-
-struct app {
-    HANDLE process;
-    DWORD pid;
-    HANDLE ready;
-    wchar_t ready_name[64];
-};
-
-static struct app start_app(const wchar_t *mode, const wchar_t *file)
-{
-    struct app a;
-    a.ready = tu_event(a.ready_name);
-    if (!wcsncmp(mode, L"console", 7))
-        a.process = tu_spawn_fixture_console(L"with-file \"%ls\" %ls %ls", file, mode, a.ready_name);
-    else
-        a.process = tu_spawn_fixture(L"with-file \"%ls\" %ls %ls", file, mode, a.ready_name);
-    assert_non_null(a.process);
-    assert_true(tu_wait_event(a.ready, a.process));
-    a.pid = GetProcessId(a.process);
-    return a;
-}
-
-static BOOL running(const struct app *a)
-{
-    return WaitForSingleObject(a->process, 0) == WAIT_TIMEOUT;
-}
-
-static void end_app(struct app *a)
-{
-    TerminateProcess(a->process, 0);
-    WaitForSingleObject(a->process, TU_WAIT_MS);
-    CloseHandle(a->process);
-    CloseHandle(a->ready);
-}
+#include "holders.h"
 
 static void kill_pid(DWORD pid)
 {
@@ -149,13 +115,13 @@ static void assert_progress_complete(void)
 static void test_cooperative_gui_app_is_closed_and_restarted(void **state)
 {
     wchar_t file[MAX_PATH];
-    struct app a;
+    struct holder a;
     RM_PROCESS_INFO e;
     DWORD h, new_pid;
     (void)state;
 
     temp_file(file, L"gui.dat");
-    a = start_app(L"gui", file);
+    a = holder_start(L"gui", file);
     h = session_for(file);
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_REQUEST_OUT_OF_SEQUENCE);
 
@@ -178,26 +144,26 @@ static void test_cooperative_gui_app_is_closed_and_restarted(void **state)
     assert_true(new_pid != 0 && new_pid != a.pid);
     kill_pid(new_pid);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
-    end_app(&a);
+    holder_end(&a);
     DeleteFileW(file);
 }
 
 static void test_refusing_gui_app_stops_everything_unless_forced(void **state)
 {
     wchar_t file[MAX_PATH];
-    struct app good, bad;
+    struct holder good, bad;
     DWORD h;
     (void)state;
 
     temp_file(file, L"refuse.dat");
-    good = start_app(L"gui", file);
-    bad = start_app(L"gui-refuse", file);
+    good = holder_start(L"gui", file);
+    bad = holder_start(L"gui-refuse", file);
     h = session_for(file);
 
     /* Polite: one refusal and nothing at all is closed. */
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
-    assert_true(running(&good));
-    assert_true(running(&bad));
+    assert_true(holder_running(&good));
+    assert_true(holder_running(&bad));
     assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusErrorOnStop);
     assert_int_equal(entry_of(h, good.pid).AppStatus, RmStatusRunning);
 
@@ -218,44 +184,44 @@ static void test_refusing_gui_app_stops_everything_unless_forced(void **state)
     assert_int_equal(WaitForSingleObject(bad.ready, 0), WAIT_TIMEOUT);
     kill_pid(new_running_pid(h, good.pid));
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
-    end_app(&good);
-    end_app(&bad);
+    holder_end(&good);
+    holder_end(&bad);
     DeleteFileW(file);
 }
 
 static void test_hung_gui_app_is_bounded(void **state)
 {
     wchar_t file[MAX_PATH];
-    struct app a;
+    struct holder a;
     DWORD h, t0;
     (void)state;
 
     temp_file(file, L"hang.dat");
-    a = start_app(L"gui-hang", file);
+    a = holder_start(L"gui-hang", file);
     h = session_for(file);
     t0 = GetTickCount();
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_true(GetTickCount() - t0 < TU_WAIT_MS);  /* bounded, not a hang */
-    assert_true(running(&a));
+    assert_true(holder_running(&a));
     assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusErrorOnStop);
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusStopped);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
-    end_app(&a);
+    holder_end(&a);
     DeleteFileW(file);
 }
 
 static void test_console_app_gets_ctrl_c_and_comes_back(void **state)
 {
     wchar_t file[MAX_PATH];
-    struct app a;
+    struct holder a;
     DWORD h, new_pid;
     RM_PROCESS_INFO e;
     (void)state;
 
     temp_file(file, L"console.dat");
-    a = start_app(L"console", file);
+    a = holder_start(L"console", file);
     h = session_for(file);
     assert_int_equal(entry_of(h, a.pid).ApplicationType, RmConsole);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
@@ -270,27 +236,27 @@ static void test_console_app_gets_ctrl_c_and_comes_back(void **state)
     assert_true(new_pid != 0);
     kill_pid(new_pid);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
-    end_app(&a);
+    holder_end(&a);
     DeleteFileW(file);
 }
 
 static void test_console_app_ignoring_ctrl_c(void **state)
 {
     wchar_t file[MAX_PATH];
-    struct app a;
+    struct holder a;
     DWORD h;
     (void)state;
 
     temp_file(file, L"deaf.dat");
-    a = start_app(L"console-deaf", file);
+    a = holder_start(L"console-deaf", file);
     h = session_for(file);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
-    assert_true(running(&a));
+    assert_true(holder_running(&a));
     assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusErrorOnStop);
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
-    end_app(&a);
+    holder_end(&a);
     DeleteFileW(file);
 }
 
@@ -380,19 +346,19 @@ static void test_service_ignoring_stop(void **state)
 static void test_only_registered(void **state)
 {
     wchar_t file[MAX_PATH], name[64];
-    struct app a;
+    struct holder a;
     DWORD h;
     (void)state;
 
     /* Wine cannot say whether an app registered for restart: it counts as not. */
     temp_file(file, L"onlyreg.dat");
-    a = start_app(L"gui", file);
+    a = holder_start(L"gui", file);
     h = session_for(file);
     assert_int_equal(RmShutdown(h, RmShutdownOnlyRegistered, NULL), ERROR_FAIL_SHUTDOWN);
-    assert_true(running(&a));
+    assert_true(holder_running(&a));
     assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRunning);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
-    end_app(&a);
+    holder_end(&a);
     DeleteFileW(file);
 
     /* Services are always restartable. */
@@ -411,23 +377,23 @@ static void test_only_registered(void **state)
 static void test_filters_mask_shutdown_and_restart(void **state)
 {
     wchar_t file[MAX_PATH], exe[MAX_PATH];
-    struct app kept, closed;
+    struct holder kept, closed;
     RM_UNIQUE_PROCESS id;
     DWORD h;
     (void)state;
 
     temp_file(file, L"filter.dat");
-    kept = start_app(L"gui", file);
+    kept = holder_start(L"gui", file);
     h = session_for(file);
     id = entry_of(h, kept.pid).Process;
     assert_int_equal(RmAddFilter(h, NULL, &id, NULL, RmNoShutdown), ERROR_SUCCESS);
-    closed = start_app(L"console", file);
+    closed = holder_start(L"console", file);
     /* No restart for anything run from the fixture's exe (the process filter wins for kept). */
     tu_bin_path(exe, L"rmfixture.exe");
     assert_int_equal(RmAddFilter(h, exe, NULL, NULL, RmNoRestart), ERROR_SUCCESS);
 
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    assert_true(running(&kept));
+    assert_true(holder_running(&kept));
     assert_int_equal(entry_of(h, kept.pid).AppStatus, RmStatusShutdownMasked);
     assert_int_equal(tu_wait_exit(closed.process), 0);
     ResetEvent(closed.ready);
@@ -435,30 +401,30 @@ static void test_filters_mask_shutdown_and_restart(void **state)
     assert_int_equal(entry_of(h, closed.pid).AppStatus, RmStatusRestartMasked);
     assert_int_equal(WaitForSingleObject(closed.ready, 0), WAIT_TIMEOUT);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
-    end_app(&kept);
-    end_app(&closed);
+    holder_end(&kept);
+    holder_end(&closed);
     DeleteFileW(file);
 }
 
 static void test_reboot_reason_stops_nothing(void **state)
 {
     wchar_t file[MAX_PATH];
-    struct app a;
+    struct holder a;
     HANDLE mine;
     DWORD h;
     (void)state;
 
     temp_file(file, L"self.dat");
-    a = start_app(L"gui", file);
+    a = holder_start(L"gui", file);
     mine = CreateFileW(file, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                        NULL, OPEN_EXISTING, 0, NULL);
     assert_true(mine != INVALID_HANDLE_VALUE);
     h = session_for(file);
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_FAIL_NOACTION_REBOOT);
-    assert_true(running(&a));
+    assert_true(holder_running(&a));
     CloseHandle(mine);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
-    end_app(&a);
+    holder_end(&a);
     DeleteFileW(file);
 }
 
@@ -524,27 +490,27 @@ static void cancel_on_progress(UINT percent)
 static void test_cancel_from_another_thread(void **state)
 {
     wchar_t file[MAX_PATH];
-    struct app a, b;
+    struct holder a, b;
     DWORD h;
     (void)state;
 
     temp_file(file, L"cancel.dat");
-    a = start_app(L"gui", file);
-    b = start_app(L"gui", file);
+    a = holder_start(L"gui", file);
+    b = holder_start(L"gui", file);
     h = session_for(file);
     cancel_session = h;
     cancel_result = 0xFFFFFFFF;
     assert_int_equal(RmShutdown(h, 0, cancel_on_progress), ERROR_CANCELLED);
     assert_int_equal(cancel_result, ERROR_SUCCESS);
-    assert_true(running(&a));  /* cancelled while asking: nothing was closed */
-    assert_true(running(&b));
+    assert_true(holder_running(&a));  /* cancelled while asking: nothing was closed */
+    assert_true(holder_running(&b));
     /* A cancel does not outlive its call. */
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), 0);
     assert_int_equal(tu_wait_exit(b.process), 0);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
-    end_app(&a);
-    end_app(&b);
+    holder_end(&a);
+    holder_end(&b);
     DeleteFileW(file);
 }
 

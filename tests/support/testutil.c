@@ -129,3 +129,52 @@ BOOL tu_read_key(const wchar_t *path, WCHAR key[CCH_RM_SESSION_KEY + 1])
     CloseHandle(h);
     return ok;
 }
+
+DWORD tu_run_capture(const wchar_t *exe, const wchar_t *args, char *out, size_t cap)
+{
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+    HANDLE read_end, write_end;
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    wchar_t cmd[8192];
+    DWORD code = 0xFFFFFFFF, avail, n, waited = 0;
+    size_t used = 0;
+    BOOL done = FALSE;
+
+    out[0] = 0;
+    if (!CreatePipe(&read_end, &write_end, &sa, 0))
+        return code;
+    SetHandleInformation(read_end, HANDLE_FLAG_INHERIT, 0);
+    ZeroMemory(&si, sizeof(si));
+    si.cb = sizeof(si);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = si.hStdError = write_end;
+    _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" %ls", exe, args);
+    cmd[ARRAYSIZE(cmd) - 1] = 0;
+    if (!CreateProcessW(exe, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+        print_error("CreateProcess(%ls) failed: %lu\n", cmd, GetLastError());
+        CloseHandle(read_end);
+        CloseHandle(write_end);
+        return code;
+    }
+    CloseHandle(write_end);
+    /* Read while it runs (a full pipe would stall it), never longer than the bound. */
+    while (!done && waited < 2 * TU_WAIT_MS) {
+        done = WaitForSingleObject(pi.hProcess, 50) == WAIT_OBJECT_0;
+        waited += 50;
+        while (PeekNamedPipe(read_end, NULL, 0, NULL, &avail, NULL) && avail && used + 1 < cap &&
+               ReadFile(read_end, out + used, (DWORD)min(avail, cap - used - 1), &n, NULL) && n) {
+            used += n;
+            out[used] = 0;
+        }
+    }
+    if (done)
+        GetExitCodeProcess(pi.hProcess, &code);
+    else
+        TerminateProcess(pi.hProcess, code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(read_end);
+    return code;
+}

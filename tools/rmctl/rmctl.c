@@ -1,0 +1,344 @@
+/*
+ * rmctl.c - a command-line tool on top of the Restart Manager API.
+ *
+ *   rmctl who     [--json] RESOURCE...              who uses these files, processes, services
+ *   rmctl close   [--force] [--only-registered] RESOURCE...
+ *   rmctl restart [--force] [--only-registered] RESOURCE... [-- COMMAND ARGS...]
+ *                 close, run COMMAND (or wait for Enter), restart what was closed
+ *
+ * RESOURCE: a file name, --pid PID or --service NAME. Ctrl+C cancels a running close or
+ * restart (RmCancelCurrentTask). Exit codes: see rmctl.h and --help.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#include "rmctl.h"
+
+static const wchar_t usage_text[] =
+    L"usage: rmctl COMMAND [OPTIONS] RESOURCE... [-- COMMAND ARGS...]\n"
+    L"\n"
+    L"Commands:\n"
+    L"  who       list the applications and services using the resources\n"
+    L"  close     close them (windows, then consoles, then services, then Explorer)\n"
+    L"  restart   close them, run COMMAND (or wait for Enter), then start them again\n"
+    L"\n"
+    L"Resources:\n"
+    L"  FILE             a file (a DLL or exe counts when it is loaded)\n"
+    L"  --pid PID        a running process\n"
+    L"  --service NAME   a service, by its short name\n"
+    L"\n"
+    L"Options:\n"
+    L"  --json             who: print JSON instead of a table\n"
+    L"  --force            close: terminate what does not close when asked\n"
+    L"  --only-registered  close: close nothing unless every application can be restarted\n"
+    L"  -h, --help         this text (also: rmctl COMMAND --help)\n"
+    L"\n"
+    L"Exit codes: 0 done, 1 bad command line, 2 not everything could be closed,\n"
+    L"3 a reboot is needed (nothing was closed), 4 not everything could be restarted,\n"
+    L"5 cancelled, 6 COMMAND failed, 10 other error.\n";
+
+static const wchar_t *const command_help[] = {
+    L"usage: rmctl who [--json] RESOURCE...\n"
+    L"Lists, for each resource, the applications and services using it: PID, start time,\n"
+    L"type, status, whether it can be restarted, name and service name.\n",
+    L"usage: rmctl close [--force] [--only-registered] RESOURCE...\n"
+    L"Closes every application and service using the resources, politely (as Windows does\n"
+    L"when it shuts down); --force terminates what does not close. They are not restarted.\n",
+    L"usage: rmctl restart [--force] [--only-registered] RESOURCE... [-- COMMAND ARGS...]\n"
+    L"Closes them, runs COMMAND and waits for it (without COMMAND: waits for Enter), then\n"
+    L"starts again what it closed. Use it to replace files that running programs hold.\n",
+};
+
+static DWORD active_session = (DWORD)-1;
+
+/* Ctrl+C during close or restart: ask the DLL to stop at its next safe point. */
+static BOOL WINAPI on_ctrl_c(DWORD type)
+{
+    if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT)
+        return FALSE;
+    if (active_session != (DWORD)-1)
+        RmCancelCurrentTask(active_session);
+    return TRUE;
+}
+
+static BOOL add_process(struct rmctl_request *r, const wchar_t *text)
+{
+    wchar_t *end;
+    unsigned long pid = wcstoul(text, &end, 10);
+    FILETIME start, ignored[3];
+    HANDLE h;
+
+    if (*end || !pid) {
+        fwprintf(stderr, L"rmctl: --pid wants a number, not '%ls'\n", text);
+        return FALSE;
+    }
+    h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+    if (!h || !GetProcessTimes(h, &start, &ignored[0], &ignored[1], &ignored[2])) {
+        fwprintf(stderr, L"rmctl: no process with PID %lu\n", pid);
+        if (h)
+            CloseHandle(h);
+        return FALSE;
+    }
+    CloseHandle(h);
+    r->processes[r->nprocesses].dwProcessId = pid;
+    r->processes[r->nprocesses++].ProcessStartTime = start;
+    return TRUE;
+}
+
+/* Parses argv[2..]; returns -1 when the command's help was asked for. */
+static int parse(int argc, wchar_t **argv, struct rmctl_request *r)
+{
+    int i;
+
+    ZeroMemory(r, sizeof(*r));
+    r->files = calloc((size_t)argc, sizeof(*r->files));
+    r->services = calloc((size_t)argc, sizeof(*r->services));
+    r->processes = calloc((size_t)argc, sizeof(*r->processes));
+    if (!r->files || !r->services || !r->processes)
+        return 0;
+    for (i = 2; i < argc; i++) {
+        const wchar_t *a = argv[i];
+        if (!wcscmp(a, L"-h") || !wcscmp(a, L"--help"))
+            return -1;
+        else if (!wcscmp(a, L"--json"))
+            r->json = TRUE;
+        else if (!wcscmp(a, L"--force"))
+            r->force = TRUE;
+        else if (!wcscmp(a, L"--only-registered"))
+            r->only_registered = TRUE;
+        else if (!wcscmp(a, L"--pid") && i + 1 < argc) {
+            if (!add_process(r, argv[++i]))
+                return 0;
+        } else if (!wcscmp(a, L"--service") && i + 1 < argc)
+            r->services[r->nservices++] = argv[++i];
+        else if (!wcscmp(a, L"--")) {
+            r->command = argv + i + 1;
+            r->ncommand = argc - i - 1;
+            break;
+        } else if (a[0] == L'-' && a[1] == L'-') {
+            fwprintf(stderr, L"rmctl: unknown option %ls\n", a);
+            return 0;
+        } else
+            r->files[r->nfiles++] = a;
+    }
+    if (!r->nfiles && !r->nprocesses && !r->nservices) {
+        fwprintf(stderr, L"rmctl: name at least one file, --pid or --service\n");
+        return 0;
+    }
+    return 1;
+}
+
+/* RmGetList's two calls, retried while the list grows in between. */
+static DWORD get_list(DWORD session, RM_PROCESS_INFO **apps, UINT *n, DWORD *reasons)
+{
+    UINT needed = 0;
+    DWORD err;
+    int tries;
+
+    *apps = NULL;
+    *n = 0;
+    for (tries = 0; tries < 5; tries++) {
+        err = RmGetList(session, &needed, n, *apps, reasons);
+        if (err != ERROR_MORE_DATA)
+            return err;
+        free(*apps);
+        if (!(*apps = calloc(needed ? needed : 1, sizeof(**apps))))
+            return ERROR_OUTOFMEMORY;
+        *n = needed;
+    }
+    return err;
+}
+
+/* One resource alone in its own session, so each answer says which resource it is about. */
+static DWORD list_one(const struct rmctl_request *r, UINT i, RM_PROCESS_INFO **apps, UINT *n,
+                      wchar_t *name, size_t cap)
+{
+    WCHAR key[CCH_RM_SESSION_KEY + 1];
+    DWORD session, err, reasons;
+    LPCWSTR one;
+
+    if ((err = RmStartSession(&session, 0, key)))
+        return err;
+    if (i < r->nfiles) {
+        one = r->files[i];
+        swprintf(name, cap, L"%ls", one);
+        err = RmRegisterResources(session, 1, &one, 0, NULL, 0, NULL);
+    } else if ((i -= r->nfiles) < r->nprocesses) {
+        swprintf(name, cap, L"process %lu", r->processes[i].dwProcessId);
+        err = RmRegisterResources(session, 0, NULL, 1, &r->processes[i], 0, NULL);
+    } else {
+        i -= r->nprocesses;
+        one = r->services[i];
+        swprintf(name, cap, L"service %ls", one);
+        err = RmRegisterResources(session, 0, NULL, 0, NULL, 1, &one);
+    }
+    if (!err)
+        err = get_list(session, apps, n, &reasons);
+    RmEndSession(session);
+    return err;
+}
+
+static int fail(const wchar_t *what, DWORD err)
+{
+    fwprintf(stderr, L"rmctl: %ls: %ls (error %lu)\n", what, rmctl_error_text(err), err);
+    return rmctl_exit_for(err);
+}
+
+static int cmd_who(const struct rmctl_request *r, BOOL sentences)
+{
+    UINT i, n, total = r->nfiles + r->nprocesses + r->nservices;
+    RM_PROCESS_INFO *apps;
+    wchar_t name[600];
+    BOOL first = TRUE;
+    DWORD err;
+
+    if (r->json)
+        wprintf(L"[");
+    else if (!sentences)
+        rmctl_print_table_header();
+    for (i = 0; i < total; i++) {
+        if ((err = list_one(r, i, &apps, &n, name, ARRAYSIZE(name)))) {
+            if (r->json)
+                wprintf(L"]\n");
+            return fail(name, err);
+        }
+        if (sentences)
+            rmctl_print_sentences(name, apps, n);
+        else
+            rmctl_print_users(name, apps, n, r->json, &first);
+        free(apps);
+    }
+    if (r->json)
+        wprintf(L"%ls]\n", first ? L"" : L"\n");
+    return RMCTL_OK;
+}
+
+/* The command line of COMMAND ARGS..., each argument quoted. */
+static wchar_t *join_command(wchar_t **argv, int argc)
+{
+    size_t len = 1;
+    wchar_t *cmd;
+    int i;
+
+    for (i = 0; i < argc; i++)
+        len += wcslen(argv[i]) + 3;
+    if (!(cmd = calloc(len, sizeof(wchar_t))))
+        return NULL;
+    for (i = 0; i < argc; i++) {
+        wcscat(cmd, i ? L" \"" : L"\"");
+        wcscat(cmd, argv[i]);
+        wcscat(cmd, L"\"");
+    }
+    return cmd;
+}
+
+/* Runs COMMAND and waits for it; without one, waits for Enter. */
+static int between(const struct rmctl_request *r)
+{
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    DWORD code = 1;
+    wchar_t *cmd, line[16];
+
+    if (!r->command || !r->ncommand) {
+        wprintf(L"rmctl: the applications are closed. Press Enter to restart them.\n");
+        fflush(stdout);
+        fgetws(line, ARRAYSIZE(line), stdin);
+        return RMCTL_OK;
+    }
+    if (!(cmd = join_command(r->command, r->ncommand)))
+        return RMCTL_ERROR;
+    wprintf(L"rmctl: running %ls\n", cmd);
+    fflush(stdout);
+    ZeroMemory(&si, sizeof(si));
+    si.cb = sizeof(si);
+    if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+        fwprintf(stderr, L"rmctl: could not run %ls (error %lu)\n", cmd, GetLastError());
+        free(cmd);
+        return RMCTL_COMMAND_FAILED;
+    }
+    WaitForSingleObject(pi.hProcess, INFINITE);  /* the user's command: as long as it takes */
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    free(cmd);
+    wprintf(L"rmctl: the command exited with %lu\n", code);
+    return code ? RMCTL_COMMAND_FAILED : RMCTL_OK;
+}
+
+static void print_session(DWORD session)
+{
+    RM_PROCESS_INFO *apps;
+    DWORD reasons;
+    BOOL first = TRUE;
+    UINT n;
+
+    if (get_list(session, &apps, &n, &reasons))
+        return;
+    rmctl_print_table_header();
+    rmctl_print_users(L"", apps, n, FALSE, &first);
+    free(apps);
+}
+
+static int cmd_close(const struct rmctl_request *r, BOOL restart)
+{
+    WCHAR key[CCH_RM_SESSION_KEY + 1];
+    DWORD session, err;
+    ULONG flags = (r->force ? RmForceShutdown : 0) | (r->only_registered ? RmShutdownOnlyRegistered : 0);
+    int code;
+
+    if ((code = cmd_who(r, TRUE)))
+        return code;
+    if ((err = RmStartSession(&session, 0, key)))
+        return fail(L"RmStartSession", err);
+    if ((err = RmRegisterResources(session, r->nfiles, r->files, r->nprocesses, r->processes,
+                                   r->nservices, r->services))) {
+        RmEndSession(session);
+        return fail(L"RmRegisterResources", err);
+    }
+    active_session = session;
+    wprintf(L"rmctl: closing%ls\n", r->force ? L" (forced)" : L"");
+    fflush(stdout);
+    err = RmShutdown(session, flags, rmctl_progress);
+    print_session(session);
+    if (err) {
+        code = fail(L"close", err);
+    } else if (restart) {
+        code = between(r);
+        wprintf(L"rmctl: restarting\n");
+        fflush(stdout);
+        if ((err = RmRestart(session, 0, rmctl_progress))) {
+            fail(L"restart", err);
+            code = code ? code : (int)rmctl_exit_for(err);
+        }
+        print_session(session);
+    }
+    active_session = (DWORD)-1;
+    RmEndSession(session);
+    return code;
+}
+
+int wmain(int argc, wchar_t **argv)
+{
+    static const wchar_t *const commands[] = { L"who", L"close", L"restart" };
+    struct rmctl_request r;
+    int which, ok;
+
+    if (argc < 2 || !wcscmp(argv[1], L"-h") || !wcscmp(argv[1], L"--help")) {
+        fputws(usage_text, argc < 2 ? stderr : stdout);
+        return argc < 2 ? RMCTL_USAGE : RMCTL_OK;
+    }
+    for (which = 0; which < 3 && wcscmp(argv[1], commands[which]); which++)
+        ;
+    if (which == 3) {
+        fwprintf(stderr, L"rmctl: unknown command '%ls' (try rmctl --help)\n", argv[1]);
+        return RMCTL_USAGE;
+    }
+    if ((ok = parse(argc, argv, &r)) <= 0) {
+        fputws(command_help[which], ok < 0 ? stdout : stderr);
+        return ok < 0 ? RMCTL_OK : RMCTL_USAGE;
+    }
+    SetConsoleCtrlHandler(on_ctrl_c, TRUE);
+    return which == 0 ? cmd_who(&r, FALSE) : cmd_close(&r, which == 2);
+}
