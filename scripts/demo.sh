@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The demo, from a fresh Debian bookworm machine (run as root): installs what it needs,
 # builds everything, and runs a short story under Wine with our DLL:
-#   a primary installer starts a session and registers a file; a secondary installer, in
-#   another process, joins with the key and registers another; the primary then asks
-#   which applications use them, shuts them down, and restarts them.
+#   three programs use three files: a window app holds settings.ini open, a second has
+#   plugin.dll loaded, a service holds data.db. A primary installer and a secondary
+#   installer (another process, joined by key) register two of them and see who uses them;
+#   then rmctl finds all three users, closes them in the documented order with progress,
+#   and restarts them: they are found again with new PIDs.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${RM_BUILD_DIR:-$root/build}
@@ -16,25 +18,55 @@ bash "$root/tests/wine/setup.sh" "$prefix" >/dev/null
 export WINEPREFIX=$prefix WINEDEBUG=-all
 export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d;winedbg.exe=d;rstrtmgr=n"
 unset DISPLAY WAYLAND_DISPLAY
-trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
+cleanup() {
+  wine sc stop DemoService >/dev/null 2>&1 || true
+  wine sc delete DemoService >/dev/null 2>&1 || true
+  wineserver -k >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
 
 app=$prefix/drive_c/DemoApp
 bin=$build/x64/bin
 mkdir -p "$app"
 echo "settings" > "$app/settings.ini"
-cp "$bin/rmfixture.exe" "$app/demoapp.exe"
-cp "$bin/rmfixture.exe" "$app/pluginhost.exe"
+echo "data" > "$app/data.db"
+for exe in demoapp pluginhost demosvc; do cp "$bin/rmfixture.exe" "$app/$exe.exe"; done
 cp "$bin/rmfixture_dll.dll" "$app/plugin.dll"
-cp "$bin/rstrtmgr.dll" "$app/"
+cp "$bin/rstrtmgr.dll" "$bin/rmctl.exe" "$app/"
+# Wine quirk: a program started by a Windows process whose Unix stdout and stderr are one
+# pipe dies when that process exits; through a file, what rmctl restarts lives on.
+rmctl() {
+  wine 'C:\DemoApp\rmctl.exe' "$@" </dev/null >"$build/demo-rmctl.txt" 2>&1 || true
+  cat "$build/demo-rmctl.txt"
+}
 
-echo
-echo "== Two applications are running: demoapp.exe holds C:\\DemoApp\\settings.ini open,"
-echo "== pluginhost.exe has C:\\DemoApp\\plugin.dll loaded."
 wine 'C:\DemoApp\demoapp.exe' with-file 'C:\DemoApp\settings.ini' gui - 'Demo App' </dev/null >/dev/null 2>&1 &
 wine 'C:\DemoApp\pluginhost.exe' with-dll 'C:\DemoApp\plugin.dll' gui - 'Plugin Host' </dev/null >/dev/null 2>&1 &
-sleep 3  # the demo only: give both a moment to start
-echo "== The primary installer registers settings.ini; the secondary, in its own process,"
-echo "== joins with the key and registers plugin.dll. The primary then asks who uses them,"
-echo "== closes them (WM_QUERYENDSESSION, WM_ENDSESSION), and restarts them: new PIDs."
+wine sc create DemoService binpath= 'C:\DemoApp\demosvc.exe service DemoService stop C:\DemoApp\data.db' \
+  displayname= 'Demo Data Service' >/dev/null 2>&1
+wine sc start DemoService >/dev/null 2>&1
+sleep 3  # the demo only: give the programs a moment to start
+
 echo
-wine "$bin/primary_installer.exe" 'C:\DemoApp\settings.ini' -- 'C:\DemoApp\plugin.dll' </dev/null
+echo "== demoapp.exe (a window) holds C:\\DemoApp\\settings.ini open, pluginhost.exe has"
+echo "== C:\\DemoApp\\plugin.dll loaded, the service DemoService holds C:\\DemoApp\\data.db."
+echo
+echo "== 1. A primary installer registers settings.ini; a secondary installer, in its own"
+echo "==    process, joins the session with the key and registers plugin.dll."
+echo
+wine "$bin/primary_installer.exe" --list-only 'C:\DemoApp\settings.ini' -- 'C:\DemoApp\plugin.dll' </dev/null
+echo
+echo "== 2. rmctl: who uses the three files?"
+echo
+rmctl who 'C:\DemoApp\settings.ini' 'C:\DemoApp\plugin.dll' 'C:\DemoApp\data.db'
+echo
+echo "== 3. rmctl restart: close them (windows first, then the service), run a command"
+echo "==    while they are closed, start them again."
+echo
+rmctl restart 'C:\DemoApp\settings.ini' 'C:\DemoApp\plugin.dll' 'C:\DemoApp\data.db' \
+  -- cmd.exe /c echo replacing the files
+sleep 2  # the demo only: let the restarted programs open their files again
+echo
+echo "== 4. Found again, with new PIDs:"
+echo
+rmctl who 'C:\DemoApp\settings.ini' 'C:\DemoApp\plugin.dll' 'C:\DemoApp\data.db'

@@ -220,6 +220,8 @@ void rm_services_free(struct rm_services *s);
  * that the session keeps, so the PID cannot be reused under the caller (NULL if it could
  * not be opened). ERROR_NOT_FOUND when the process is gone. */
 DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HANDLE *keep);
+/* TRUE if the exe at this path is built for the console subsystem. */
+BOOL rm_image_is_console(const WCHAR *image);
 /* The same for a service: RmService (or RmCritical when it is critical, cannot be
  * stopped or we may not stop it), its display name and short name. */
 DWORD rm_classify_service(const struct rm_service *svc, RM_PROCESS_INFO *info, DWORD *reasons,
@@ -277,7 +279,7 @@ struct rm_app {
     unsigned stop_order;        /* when it was stopped (1, 2, ...); 0 if it was not */
     WCHAR *image;               /* full path of its exe; NULL for services or when unknown */
     WCHAR *restart;             /* whole command line to start it again; NULL if we cannot */
-    BOOL console;               /* restart it with a console of its own */
+    BOOL console;               /* a console program: restart it with a console of its own */
 };
 struct rm_apps {
     struct rm_app *items;

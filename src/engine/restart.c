@@ -43,6 +43,7 @@ static DWORD start_app(const struct rm_app *app)
     }
     ZeroMemory(&si, sizeof(si));
     si.cb = sizeof(si);
+    rm_trace("restarting %ls%ls", cmd, app->console ? L" in a new console" : L"");
     if (CreateProcessW(app->image, cmd, NULL, NULL, FALSE,
                        CREATE_UNICODE_ENVIRONMENT | (app->console ? CREATE_NEW_CONSOLE : 0),
                        NULL, dir, &si, &pi)) {

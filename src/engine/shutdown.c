@@ -131,7 +131,10 @@ static DWORD prepare(struct rm_session *s, struct rm_app *app)
             return ERROR_OUTOFMEMORY;
         memcpy(app->image, path, (len + 1) * sizeof(WCHAR));
     }
-    app->console = app->info.ApplicationType == RmConsole;
+    /* A console program, even one with windows, comes back with a console of its own:
+     * sharing the caller's would end it when the caller's console closes. */
+    app->console = app->info.ApplicationType == RmConsole ||
+                   (app->image && rm_image_is_console(app->image));
     action = rm_filters_action_for(&s->filters, &app->info.Process, app->image,
                                    app->info.ApplicationType == RmService
                                        ? app->info.strServiceShortName : NULL);

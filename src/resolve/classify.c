@@ -87,8 +87,7 @@ static BOOL file_description(const WCHAR *image, WCHAR *out, size_t cap)
     return ok;
 }
 
-/* TRUE if the image is built for the console subsystem. */
-static BOOL is_console_image(const WCHAR *image)
+BOOL rm_image_is_console(const WCHAR *image)
 {
     HANDLE f = CreateFileW(image, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                            NULL, OPEN_EXISTING, 0, NULL);
@@ -216,7 +215,7 @@ DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HAND
             info->ApplicationType = RmMainWindow;
         else if (w.any)
             info->ApplicationType = RmOtherWindow;
-        else if (image[0] && is_console_image(image))
+        else if (image[0] && rm_image_is_console(image))
             info->ApplicationType = RmConsole;
         else
             info->ApplicationType = RmUnknownApp;

@@ -8,7 +8,7 @@ const wchar_t *rmctl_type_name(RM_APP_TYPE type)
 {
     switch (type) {
     case RmMainWindow: return L"window";
-    case RmOtherWindow: return L"other-window";
+    case RmOtherWindow: return L"windows";
     case RmService: return L"service";
     case RmExplorer: return L"explorer";
     case RmConsole: return L"console";
@@ -22,12 +22,12 @@ const wchar_t *rmctl_status_name(ULONG status)
     switch (status) {
     case RmStatusRunning: return L"running";
     case RmStatusStopped: return L"stopped";
-    case RmStatusStoppedOther: return L"stopped-by-other";
+    case RmStatusStoppedOther: return L"gone";
     case RmStatusRestarted: return L"restarted";
-    case RmStatusErrorOnStop: return L"error-on-stop";
-    case RmStatusErrorOnRestart: return L"error-on-restart";
-    case RmStatusShutdownMasked: return L"shutdown-masked";
-    case RmStatusRestartMasked: return L"restart-masked";
+    case RmStatusErrorOnStop: return L"not-closed";
+    case RmStatusErrorOnRestart: return L"not-back";
+    case RmStatusShutdownMasked: return L"kept";
+    case RmStatusRestartMasked: return L"held-back";
     default: return L"unknown";
     }
 }
@@ -82,8 +82,8 @@ static void json_string(const wchar_t *s)
 
 void rmctl_print_table_header(void)
 {
-    wprintf(L"%-7ls %-20ls %-12ls %-16ls %-11ls %-24ls %ls\n", L"PID", L"STARTED", L"TYPE",
-            L"STATUS", L"RESTARTABLE", L"NAME", L"SERVICE / RESOURCE");
+    wprintf(L"%-6ls %-8ls %-8ls %-10ls %-7ls %-20ls %ls\n", L"PID", L"STARTED", L"TYPE",
+            L"STATUS", L"RESTART", L"NAME", L"SERVICE / RESOURCE");
 }
 
 void rmctl_print_users(const wchar_t *resource, const RM_PROCESS_INFO *apps, UINT n, BOOL json,
@@ -107,15 +107,16 @@ void rmctl_print_users(const wchar_t *resource, const RM_PROCESS_INFO *apps, UIN
             wprintf(L"}");
             *first = FALSE;
         } else {
-            SYSTEMTIME st;
+            SYSTEMTIME utc, local;
             wchar_t started[32] = L"-";
-            if (FileTimeToSystemTime(&a->Process.ProcessStartTime, &st))
-                swprintf(started, 32, L"%04u-%02u-%02u %02u:%02u:%02u", st.wYear, st.wMonth, st.wDay,
-                         st.wHour, st.wMinute, st.wSecond);
-            wprintf(L"%-7lu %-20ls %-12ls %-16ls %-11ls %-24ls %ls%ls%ls\n", a->Process.dwProcessId,
+            /* The time of day is enough to tell a restarted process; JSON has it whole. */
+            if (FileTimeToSystemTime(&a->Process.ProcessStartTime, &utc) &&
+                SystemTimeToTzSpecificLocalTime(NULL, &utc, &local))
+                swprintf(started, 32, L"%02u:%02u:%02u", local.wHour, local.wMinute, local.wSecond);
+            wprintf(L"%-6lu %-8ls %-8ls %-10ls %-7ls %-20ls %ls%ls%ls\n", a->Process.dwProcessId,
                     started, rmctl_type_name(a->ApplicationType), rmctl_status_name(a->AppStatus),
                     a->bRestartable ? L"yes" : L"no", a->strAppName, a->strServiceShortName,
-                    a->strServiceShortName[0] ? L" / " : L"", resource);
+                    a->strServiceShortName[0] && resource[0] ? L" / " : L"", resource);
         }
     }
 }

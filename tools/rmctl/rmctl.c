@@ -214,7 +214,7 @@ static int cmd_who(const struct rmctl_request *r, BOOL sentences)
     return RMCTL_OK;
 }
 
-/* The command line of COMMAND ARGS..., each argument quoted. */
+/* The command line of COMMAND ARGS..., quoting the arguments that need it. */
 static wchar_t *join_command(wchar_t **argv, int argc)
 {
     size_t len = 1;
@@ -226,9 +226,14 @@ static wchar_t *join_command(wchar_t **argv, int argc)
     if (!(cmd = calloc(len, sizeof(wchar_t))))
         return NULL;
     for (i = 0; i < argc; i++) {
-        wcscat(cmd, i ? L" \"" : L"\"");
+        BOOL quote = !argv[i][0] || wcspbrk(argv[i], L" \t");
+        if (i)
+            wcscat(cmd, L" ");
+        if (quote)
+            wcscat(cmd, L"\"");
         wcscat(cmd, argv[i]);
-        wcscat(cmd, L"\"");
+        if (quote)
+            wcscat(cmd, L"\"");
     }
     return cmd;
 }
