@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the DLL, samples and tests for x64 and x86 into build/x64 and build/x86, and lays
-# out dist/ (header, DLLs, both kinds of import library). Assumes the tools are installed
+# Builds the DLL, samples and tests for x64 and x86 into build/x64 and build/x86, lays out
+# dist/ (header, DLLs, both kinds of import library, package configs, docs) and packs the
+# zip (scripts/package.sh). Assumes the tools are installed
 # (scripts/install-deps.sh). Usage: build.sh [--no-tests]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,3 +22,5 @@ done
 # One ctest run over both architectures, ending with one summary.
 printf 'subdirs("x64" "x86")\n' > "$build/CTestTestfile.cmake"
 echo "[build] done: dist/ holds include/, x64/ and x86/"
+# The zip of both architectures, build/rstrtmgr-<version>-win.zip (CPack).
+bash "$root/scripts/package.sh"
