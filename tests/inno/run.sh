@@ -7,7 +7,7 @@
 #   BIN     the x86 build's bin/ (rmfixture.exe, rmfixture_dll.dll, innoprobe.exe)
 #   ROOT    the build folder holding x64/bin/rstrtmgr.dll and x86/bin/rstrtmgr.dll
 #   ACTION  setup | cleanup | a scenario: gui_exe dll_loaded data_file console refuse
-#           several many_files wine_stub
+#           several many_files twice wine_stub
 #
 # setup fetches Inno Setup 6.4.1 (npm package "innosetup", cached in WORK/npm, never in
 # the source tree) and fails loudly when it cannot; makes the prefix (64-bit with WOW64,
@@ -167,7 +167,8 @@ leftovers() {
   fi
 }
 first_pid() { awk '$1 == "pid" {print $2; exit}' "$sdir/$1.state"; }
-again_pid() { awk '$1 == "again" {print $2; exit}' "$sdir/$1.state"; }
+# again_pid NAME [N]: the PID of the N-th restarted instance (default 1).
+again_pid() { awk -v n="${2:-1}" '$1 == "again" && ++seen == n {print $2; exit}' "$sdir/$1.state"; }
 alive() { wine "$bin/innoprobe.exe" alive "$1" </dev/null >>"$wine_out" 2>&1; }
 
 # compile [ISCC /D options]: builds tests/inno/$scenario.iss into $sdir/out.
@@ -211,12 +212,13 @@ expect_v1() {  # byte for byte the file the app was started with
   if cmp -s "$2" "$app_unix/$1"; then ok "$1 untouched"; else bad "$1 changed"; fi
 }
 
-# The app NAME was closed and came back: old PID gone, a new PID running, ready again.
+# expect_restarted NAME [N]: the app was closed and came back for the N-th time (default
+# 1): the PID before is gone, a new PID runs, and that instance became ready again.
 expect_restarted() {
-  local name=$1 old new i
-  old=$(first_pid "$name")
+  local name=$1 n=${2:-1} old new i
+  if [ "$n" = 1 ]; then old=$(first_pid "$name"); else old=$(again_pid "$name" $((n - 1))); fi
   for i in $(seq 1 200); do
-    new=$(again_pid "$name")
+    new=$(again_pid "$name" "$n")
     [ -n "$new" ] && break
     sleep 0.1
   done
@@ -245,8 +247,9 @@ expect_only_files() {
   if [ "$have" = "$want" ]; then ok "folder holds only: $want"; else bad "folder holds: $have (want $want)"; fi
 }
 
-# What a successful run over running apps says.
-expect_success_log() {  # expect_success_log FILES FORCED APP_NAME...
+# What a successful run over running apps says. forced: CloseApplications=force (Inno
+# Setup passes RmForceShutdown); polite: CloseApplications=yes, its default (no flags).
+expect_success_log() {  # expect_success_log FILES forced|polite APP_NAME...
   local files=$1 forced=$2 name
   shift 2
   expect_line "Found $files files to register with RestartManager."
@@ -260,6 +263,7 @@ expect_success_log() {  # expect_success_log FILES FORCED APP_NAME...
     expect_line "Shutting down applications using our files. (forced)"
   else
     expect_line "Shutting down applications using our files."
+    refute_line "Shutting down applications using our files. (forced)"
   fi
   expect_line "Installation process succeeded."
   expect_line "Attempting to restart applications."
@@ -301,10 +305,10 @@ scenario_gui_exe() {
 scenario_dll_loaded() {
   fresh; put_v2 "$bin/rmfixture_dll.dll" plugin.dll
   start_host
-  compile
+  compile "/DCloseMode=yes"
   install
   expect_rc 0
-  expect_success_log 1 forced "$host_title"
+  expect_success_log 1 polite "$host_title"
   expect_v2 plugin.dll
   expect_restarted pluginhost
 }
@@ -323,10 +327,10 @@ scenario_data_file() {
 scenario_console() {
   fresh; put_v2 "$bin/rmfixture.exe" consoletool.exe
   start_console
-  compile
+  compile "/DCloseMode=yes"
   install
   expect_rc 0
-  expect_success_log 1 forced consoletool.exe
+  expect_success_log 1 polite consoletool.exe
   expect_v2 consoletool.exe
   expect_restarted consoletool
 }
@@ -383,6 +387,23 @@ scenario_many_files() {
   expect_restarted guiapp
 }
 
+# The next update: the same installer again, over the apps the first run restarted (they
+# were started by the first installer, so by neither the user nor this one).
+scenario_twice() {
+  fresh; put_v2 "$bin/rmfixture.exe" guiapp.exe; put_v2 "$bin/rmfixture.exe" consoletool.exe
+  start_gui; start_console
+  compile "/DCloseMode=yes"
+  install
+  expect_rc 0
+  expect_success_log 2 polite "$gui_title" consoletool.exe
+  expect_restarted guiapp; expect_restarted consoletool
+  mv "$log" "$sdir/setup-first.log"
+  install
+  expect_rc 0
+  expect_success_log 2 polite "$gui_title" consoletool.exe
+  expect_restarted guiapp 2; expect_restarted consoletool 2
+}
+
 # The "before": the same installer as gui_exe with Wine's own stub (rstrtmgr=b in the
 # environment wins over the prefix's registry): it finds nobody and rolls back.
 scenario_wine_stub() {
@@ -402,7 +423,7 @@ scenario_wine_stub() {
 case $action in
   setup) do_setup ;;
   cleanup) do_cleanup ;;
-  gui_exe|dll_loaded|data_file|console|refuse|several|many_files|wine_stub)
+  gui_exe|dll_loaded|data_file|console|refuse|several|many_files|twice|wine_stub)
     "scenario_$action"
     finish ;;
   *) echo "unknown action: $action" >&2; exit 2 ;;
