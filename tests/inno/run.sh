@@ -7,7 +7,7 @@
 #   BIN     the x86 build's bin/ (rmfixture.exe, rmfixture_dll.dll, innoprobe.exe)
 #   ROOT    the build folder holding x64/bin/rstrtmgr.dll and x86/bin/rstrtmgr.dll
 #   ACTION  setup | cleanup | a scenario: gui_exe dll_loaded data_file console refuse
-#           several many_files twice wine_stub
+#           refuse_forced several many_files twice wine_stub
 #
 # setup fetches Inno Setup 6.4.1 (npm package "innosetup", cached in WORK/npm, never in
 # the source tree) and fails loudly when it cannot; makes the prefix (64-bit with WOW64,
@@ -357,6 +357,29 @@ scenario_refuse() {
   expect_running_untouched stubborn
 }
 
+# The same app with CloseApplications=force: terminated, replaced, and not started again
+# (it did not close cleanly, so it may hold unsaved work; restarting it would hide that).
+scenario_refuse_forced() {
+  fresh; put_v2 "$bin/rmfixture.exe" stubborn.exe
+  put_v1 "$bin/rmfixture.exe" stubborn.exe
+  launch stubborn "$app_win\\stubborn.exe" gui-refuse "{READY}" "InnoTest stubborn app"
+  scenario=refuse compile
+  mv "$sdir/out/refuse.exe" "$sdir/out/refuse_forced.exe"
+  install
+  expect_rc 0
+  expect_line "RestartManager found an application using one of our files: InnoTest stubborn app"
+  expect_line "Shutting down applications using our files. (forced)"
+  refute_line "Some applications could not be shut down."
+  expect_line "Installation process succeeded."
+  expect_line "Attempting to restart applications."
+  expect_v2 stubborn.exe
+  local old
+  old=$(first_pid stubborn)
+  if alive "$old"; then bad "stubborn: PID $old still runs"; else ok "stubborn: PID $old was terminated"; fi
+  sleep 2
+  if [ -z "$(again_pid stubborn)" ]; then ok "stubborn: not started again"; else bad "stubborn was started again"; fi
+}
+
 scenario_several() {
   fresh
   put_v2 "$bin/rmfixture.exe" guiapp.exe; put_v2 "$bin/rmfixture_dll.dll" plugin.dll
@@ -423,7 +446,7 @@ scenario_wine_stub() {
 case $action in
   setup) do_setup ;;
   cleanup) do_cleanup ;;
-  gui_exe|dll_loaded|data_file|console|refuse|several|many_files|twice|wine_stub)
+  gui_exe|dll_loaded|data_file|console|refuse|refuse_forced|several|many_files|twice|wine_stub)
     "scenario_$action"
     finish ;;
   *) echo "unknown action: $action" >&2; exit 2 ;;
