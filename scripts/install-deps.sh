@@ -42,6 +42,16 @@ if [ -n "$todo" ]; then
   apt-get install -y -qq --no-install-recommends $todo >/dev/null || { log "apt-get install failed"; exit 1; }
 fi
 
+# npm fetches Inno Setup for the installer tests (tests/inno). The machine image may bring
+# Node.js with its own npm; Debian's packages are installed only when there is no npm.
+if command -v npm >/dev/null; then
+  log "npm already there ($(npm --version 2>/dev/null))"
+else
+  log "installing: nodejs npm"
+  apt_update
+  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null || { log "apt-get install nodejs npm failed"; exit 1; }
+fi
+
 # 32-bit Wine for the x86 tests.
 if [ -z "$(missing wine32:i386)" ]; then
   log "wine32:i386 already installed"

@@ -9,6 +9,12 @@
  * (started with CREATE_NEW_PROCESS_GROUP) is reached through its PID. So: when nobody but
  * the target shares its console, group 0 is sent too; when others do, only the target's
  * own group, so that no process the caller did not name is signalled.
+ *
+ * Wine quirk: a process's group is the one of the process that started it, so a target
+ * started by some other process (a launcher, an installer that restarted it) is in
+ * neither the sender's group nor its own, and neither event reaches it. A Ctrl+C typed
+ * into its console does: the console host signals the console's processes, as when a
+ * user presses the keys. So when the target is alone on its console we type one too.
  */
 #include "../rm.h"
 
@@ -50,6 +56,31 @@ static void restore_std(DWORD which, HANDLE saved)
         SetStdHandle(which, saved);
 }
 
+/* Writes a Ctrl+C key press into the console we are attached to. */
+static BOOL type_ctrl_c(void)
+{
+    HANDLE in = CreateFileW(L"CONIN$", GENERIC_READ | GENERIC_WRITE,
+                            FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    INPUT_RECORD keys[2];
+    DWORD written = 0;
+    BOOL ok;
+
+    if (in == INVALID_HANDLE_VALUE)
+        return FALSE;
+    ZeroMemory(keys, sizeof(keys));
+    keys[0].EventType = KEY_EVENT;
+    keys[0].Event.KeyEvent.bKeyDown = TRUE;
+    keys[0].Event.KeyEvent.wRepeatCount = 1;
+    keys[0].Event.KeyEvent.wVirtualKeyCode = 'C';
+    keys[0].Event.KeyEvent.uChar.UnicodeChar = 3;  /* what Ctrl+C types */
+    keys[0].Event.KeyEvent.dwControlKeyState = LEFT_CTRL_PRESSED;
+    keys[1] = keys[0];
+    keys[1].Event.KeyEvent.bKeyDown = FALSE;
+    ok = WriteConsoleInputW(in, keys, 2, &written) && written == 2;
+    CloseHandle(in);
+    return ok;
+}
+
 BOOL rm_console_ctrl_c(DWORD pid)
 {
     HANDLE in = GetStdHandle(STD_INPUT_HANDLE), out = GetStdHandle(STD_OUTPUT_HANDLE),
@@ -64,8 +95,10 @@ BOOL rm_console_ctrl_c(DWORD pid)
         /* Ignore the event ourselves in case it reaches us too. */
         SetConsoleCtrlHandler(NULL, TRUE);
         sent = GenerateConsoleCtrlEvent(CTRL_C_EVENT, pid);
-        if (target_is_alone(pid))
+        if (target_is_alone(pid)) {
             sent = GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) || sent;
+            sent = type_ctrl_c() || sent;
+        }
         if (!sent)
             RM_FAIL(GetLastError(), "GenerateConsoleCtrlEvent");
         FreeConsole();

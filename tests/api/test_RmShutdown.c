@@ -240,6 +240,34 @@ static void test_console_app_gets_ctrl_c_and_comes_back(void **state)
     DeleteFileW(file);
 }
 
+/* An installer in a process group other than the app's (Wine: the app is in the group of
+ * the process that started it, not its own): no GenerateConsoleCtrlEvent the installer
+ * can send reaches the app, the Ctrl+C the engine types into its console does. */
+static void test_console_app_of_another_process_group(void **state)
+{
+    wchar_t file[MAX_PATH], exe[MAX_PATH], cmd[1024];
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    struct app a;
+    (void)state;
+
+    temp_file(file, L"console-group.dat");
+    a = start_app(L"console", file);
+    tu_bin_path(exe, L"rmfixture.exe");
+    _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" shutdown \"%ls\"", exe, file);
+    cmd[ARRAYSIZE(cmd) - 1] = 0;
+    ZeroMemory(&si, sizeof(si));
+    si.cb = sizeof(si);
+    assert_true(CreateProcessW(exe, cmd, NULL, NULL, FALSE, CREATE_NEW_PROCESS_GROUP, NULL, NULL,
+                               &si, &pi));
+    CloseHandle(pi.hThread);
+    assert_int_equal(tu_wait_exit(pi.hProcess), ERROR_SUCCESS);  /* its RmShutdown */
+    assert_int_equal(tu_wait_exit(a.process), 0);  /* the app's handler saw Ctrl+C */
+    CloseHandle(pi.hProcess);
+    end_app(&a);
+    DeleteFileW(file);
+}
+
 static void test_console_app_ignoring_ctrl_c(void **state)
 {
     wchar_t file[MAX_PATH];
@@ -557,6 +585,7 @@ int main(void)
         cmocka_unit_test(test_hung_gui_app_is_bounded),
         cmocka_unit_test(test_console_app_gets_ctrl_c_and_comes_back),
         cmocka_unit_test(test_console_app_ignoring_ctrl_c),
+        cmocka_unit_test(test_console_app_of_another_process_group),
         cmocka_unit_test(test_services_dependents_first_and_restarted),
         cmocka_unit_test(test_service_ignoring_stop),
         cmocka_unit_test(test_only_registered),
