@@ -248,11 +248,11 @@ static void test_console_app_of_another_process_group(void **state)
     wchar_t file[MAX_PATH], exe[MAX_PATH], cmd[1024];
     STARTUPINFOW si;
     PROCESS_INFORMATION pi;
-    struct app a;
+    struct holder a;
     (void)state;
 
     temp_file(file, L"console-group.dat");
-    a = start_app(L"console", file);
+    a = holder_start(L"console", file);
     tu_bin_path(exe, L"rmfixture.exe");
     _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" shutdown \"%ls\"", exe, file);
     cmd[ARRAYSIZE(cmd) - 1] = 0;
@@ -264,7 +264,7 @@ static void test_console_app_of_another_process_group(void **state)
     assert_int_equal(tu_wait_exit(pi.hProcess), ERROR_SUCCESS);  /* its RmShutdown */
     assert_int_equal(tu_wait_exit(a.process), 0);  /* the app's handler saw Ctrl+C */
     CloseHandle(pi.hProcess);
-    end_app(&a);
+    holder_end(&a);
     DeleteFileW(file);
 }
 
