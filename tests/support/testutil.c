@@ -129,3 +129,17 @@ BOOL tu_read_key(const wchar_t *path, WCHAR key[CCH_RM_SESSION_KEY + 1])
     CloseHandle(h);
     return ok;
 }
+
+BOOL tu_read_handle(const wchar_t *path, DWORD *handle)
+{
+    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                           NULL, OPEN_EXISTING, 0, NULL);
+    DWORD n = 0;
+    BOOL ok;
+    if (h == INVALID_HANDLE_VALUE)
+        return FALSE;
+    SetFilePointer(h, CCH_RM_SESSION_KEY * sizeof(WCHAR), NULL, FILE_BEGIN);
+    ok = ReadFile(h, handle, sizeof(*handle), &n, NULL) && n == sizeof(*handle);
+    CloseHandle(h);
+    return ok;
+}
