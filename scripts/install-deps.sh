@@ -33,7 +33,9 @@ export DEBIAN_FRONTEND=noninteractive
 
 base_pkgs=(cmake make gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64
            binutils-mingw-w64-i686 g++-mingw-w64-x86-64 g++-mingw-w64-i686 wine wine64
-           llvm dpkg-dev xz-utils python3 clang pkg-config)
+           llvm dpkg-dev xz-utils python3 clang libclang-rt-14-dev pkg-config)
+# libclang-rt-14-dev holds libFuzzer and the sanitizer runtimes (scripts/fuzz.sh); clang only
+# recommends it, and recommends are not installed here.
 todo=$(missing "${base_pkgs[@]}")
 if [ -n "$todo" ]; then
   log "installing: $todo"

@@ -36,8 +36,9 @@ void *rm_alloc_array(size_t n, size_t size);
  * ERROR_OUTOFMEMORY leaves it as it was. */
 DWORD rm_grow(void **array, unsigned *cap, unsigned need, size_t elem);
 void rm_free(void *p);
-/* Tests only: make the n-th allocation from now fail (0 = never). */
-void rm_mem_fail_after(unsigned n);
+/* Tests only: make the n-th allocation from now fail (0 = never). Returns how many
+ * allocations the previous setting still had to go (0: its failure happened, or none). */
+unsigned rm_mem_fail_after(unsigned n);
 
 /* ---- util/process.c: facts about processes ---- */
 

@@ -7,15 +7,22 @@
  * Filters belong to the primary only, so they live in its process memory and need no lock
  * of their own: the session's lock serialises every call.
  */
+#include <stddef.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "../rm.h"
+#include "filter_buffer.h"
 
-/* RmGetFilterList's records start at multiples of this, counted from the buffer's start. */
-#define RECORD_ALIGN sizeof(void *)
-_Static_assert(_Alignof(RM_FILTER_INFO) <= sizeof(void *), "records aligned to pointer size");
-_Static_assert(sizeof(RM_FILTER_INFO) % sizeof(void *) == 0, "strings start aligned");
+/* filter_buffer.h restates RM_FILTER_INFO's layout in plain C: it must be the SDK's. */
+_Static_assert(sizeof(RM_FILTER_INFO) == RM_FILTER_INFO_BYTES, "RM_FILTER_INFO size");
+_Static_assert(offsetof(RM_FILTER_INFO, FilterAction) == 0, "FilterAction");
+_Static_assert(offsetof(RM_FILTER_INFO, FilterTrigger) == 4, "FilterTrigger");
+_Static_assert(offsetof(RM_FILTER_INFO, cbNextOffset) == 8, "cbNextOffset");
+_Static_assert(offsetof(RM_FILTER_INFO, strFilename) == RM_FILTER_INFO_UNION, "strFilename");
+_Static_assert(offsetof(RM_FILTER_INFO, strServiceShortName) == RM_FILTER_INFO_UNION, "service");
+_Static_assert(offsetof(RM_FILTER_INFO, Process) == RM_FILTER_INFO_UNION, "Process");
+_Static_assert(sizeof(WCHAR) == sizeof(uint16_t), "WCHAR is 16 bits");
 
 static BOOL same_text(const WCHAR *a, const WCHAR *b)
 {
@@ -124,54 +131,33 @@ DWORD rm_filters_remove(struct rm_filters *f, const WCHAR *module, const RM_UNIQ
     return ERROR_SUCCESS;
 }
 
-/* Bytes of one record with its string, before padding to the next record. */
-static size_t record_size(const struct rm_filter *it)
+static void filter_out(const void *ctx, unsigned i, struct rm_filter_out *out)
 {
-    size_t n = sizeof(RM_FILTER_INFO);
-    if (it->name)
-        n += (wcslen(it->name) + 1) * sizeof(WCHAR);
-    return n;
+    const struct rm_filter *it = &((const struct rm_filters *)ctx)->items[i];
+
+    out->action = (uint32_t)it->action;
+    out->trigger = (uint32_t)it->trigger;
+    out->name = (const uint16_t *)it->name;
+    out->pid = it->process.dwProcessId;
+    out->start_low = it->process.ProcessStartTime.dwLowDateTime;
+    out->start_high = it->process.ProcessStartTime.dwHighDateTime;
 }
 
-static size_t align_up(size_t n)
-{
-    return (n + RECORD_ALIGN - 1) & ~(RECORD_ALIGN - 1);
-}
-
-/* Each record is followed by its string; the next record starts at the next aligned
- * offset. The buffer may itself be unaligned, so records are built here and copied. */
+/* The layout itself is plain C in filter_buffer.c, so that it can be fuzzed on Linux. */
 DWORD rm_filters_write(const struct rm_filters *f, BYTE *buf, DWORD cap, DWORD *needed)
 {
-    size_t total = 0, at = 0;
-    unsigned i;
+    uint32_t size = 0;
 
-    for (i = 0; i < f->count; i++) {
-        total = align_up(total) + record_size(&f->items[i]);
-        if (total > MAXDWORD)
-            return ERROR_OUTOFMEMORY;  /* more than any DWORD-sized buffer could take */
+    switch (rm_filter_buffer_write(filter_out, f, f->count, buf, cap, &size)) {
+    case RM_FILTERS_WRITTEN:
+        *needed = size;
+        return ERROR_SUCCESS;
+    case RM_FILTERS_MORE_DATA:
+        *needed = size;
+        return ERROR_MORE_DATA;
+    default:
+        return ERROR_OUTOFMEMORY;
     }
-    *needed = (DWORD)total;
-    if (total > cap || (total && !buf))
-        return ERROR_MORE_DATA;  /* nothing written: the caller retries with *needed */
-    for (i = 0; i < f->count; i++) {
-        const struct rm_filter *it = &f->items[i];
-        size_t size = record_size(it);
-        RM_FILTER_INFO rec;
-
-        ZeroMemory(&rec, sizeof(rec));
-        rec.FilterAction = it->action;
-        rec.FilterTrigger = it->trigger;
-        rec.cbNextOffset = i + 1 < f->count ? (DWORD)align_up(size) : 0;
-        if (it->trigger == RmFilterTriggerProcess)
-            rec.Process = it->process;
-        else
-            rec.strFilename = (LPWSTR)(buf + at + sizeof(rec));  /* same place for a service */
-        memcpy(buf + at, &rec, sizeof(rec));
-        if (it->name)
-            memcpy(buf + at + sizeof(rec), it->name, size - sizeof(rec));
-        at += align_up(size);
-    }
-    return ERROR_SUCCESS;
 }
 
 /* Precedence: the filter naming this very process, then the one naming its service, then

@@ -99,8 +99,11 @@ BOOL rm_image_is_console(const WCHAR *image)
         return FALSE;
     if (ReadFile(f, head, sizeof(head), &n, NULL) && n >= sizeof(IMAGE_DOS_HEADER)) {
         pe = ((IMAGE_DOS_HEADER *)head)->e_lfanew;
-        /* The subsystem sits at the same offset in the 32- and 64-bit optional headers. */
-        if (pe + 4 + sizeof(IMAGE_FILE_HEADER) + offsetof(IMAGE_OPTIONAL_HEADER32, Subsystem) + 2 <= n &&
+        /* The subsystem sits at the same offset in the 32- and 64-bit optional headers.
+         * e_lfanew comes from a file anyone may have written: checked without a sum that
+         * could wrap (on x86 size_t is 32 bits). */
+        if (pe <= n && n - pe >= 4 + sizeof(IMAGE_FILE_HEADER) +
+                                 offsetof(IMAGE_OPTIONAL_HEADER32, Subsystem) + 2 &&
             !memcmp(head + pe, "PE\0\0", 4)) {
             WORD sub = *(WORD *)(head + pe + 4 + sizeof(IMAGE_FILE_HEADER) +
                                  offsetof(IMAGE_OPTIONAL_HEADER32, Subsystem));

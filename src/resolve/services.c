@@ -57,54 +57,63 @@ static BOOL is_critical_name(const WCHAR *name)
     return FALSE;
 }
 
-/* The DependOnService value of a service (a doubly NUL-terminated list), rm_alloc'ed;
- * NULL when it has none. */
-static WCHAR *dependencies_of(const WCHAR *svc)
+/* The DependOnService value of a service (a doubly NUL-terminated list), rm_alloc'ed, in
+ * *out; NULL when it has none. ERROR_OUTOFMEMORY only when it has one we could not read
+ * for want of memory: never a silent "no dependencies". */
+static DWORD dependencies_of(const WCHAR *svc, WCHAR **out)
 {
     WCHAR path[ARRAYSIZE(SERVICES_KEY) + 260], *deps = NULL;
-    DWORD type, size = 0;
+    DWORD type, size = 0, err = ERROR_SUCCESS;
     HKEY key;
 
+    *out = NULL;
     if (wcslen(svc) >= 256)
-        return NULL;
+        return ERROR_SUCCESS;
     wcscpy(path, SERVICES_KEY);
     wcscat(path, svc);
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_QUERY_VALUE, &key))
-        return NULL;
+        return ERROR_SUCCESS;
     if (!RegQueryValueExW(key, L"DependOnService", NULL, &type, NULL, &size) &&
-        type == REG_MULTI_SZ && size >= sizeof(WCHAR) &&
-        (deps = rm_alloc(size + 2 * sizeof(WCHAR))) &&  /* zeroed: always doubly terminated */
-        RegQueryValueExW(key, L"DependOnService", NULL, NULL, (BYTE *)deps, &size)) {
-        rm_free(deps);
-        deps = NULL;
+        type == REG_MULTI_SZ && size >= sizeof(WCHAR)) {
+        if (!(deps = rm_alloc(size + 2 * sizeof(WCHAR))))  /* zeroed: always doubly terminated */
+            err = ERROR_OUTOFMEMORY;
+        else if (RegQueryValueExW(key, L"DependOnService", NULL, NULL, (BYTE *)deps, &size)) {
+            rm_free(deps);
+            deps = NULL;
+        }
     }
     RegCloseKey(key);
-    return deps;
+    *out = deps;
+    return err;
 }
 
+/* Used to order stops only: out of memory reads as "no", and the SCM then refuses to stop
+ * a service whose dependent still runs (ErrorOnStop), rather than anything going wrong. */
 BOOL rm_service_depends_on(const WCHAR *svc, const WCHAR *other)
 {
-    WCHAR *deps = dependencies_of(svc), *d;
+    WCHAR *deps, *d;
     BOOL hit = FALSE;
 
+    dependencies_of(svc, &deps);
     for (d = deps; d && *d && !hit; d += wcslen(d) + 1)
         hit = !_wcsicmp(d, other);
     rm_free(deps);
     return hit;
 }
 
-/* TRUE if the running service `svc` depends on any service of the set. */
-static BOOL depends_on_any(const WCHAR *svc, const struct rm_services *set)
+/* *hit: the running service `svc` depends on a service of the set. */
+static DWORD depends_on_any(const WCHAR *svc, const struct rm_services *set, BOOL *hit)
 {
-    WCHAR *deps = dependencies_of(svc), *d;
-    BOOL hit = FALSE;
+    WCHAR *deps, *d;
+    DWORD err = dependencies_of(svc, &deps);
     unsigned i;
 
-    for (d = deps; d && *d && !hit; d += wcslen(d) + 1)
-        for (i = 0; i < set->count && !hit; i++)
-            hit = !_wcsicmp(d, set->items[i].name);
+    *hit = FALSE;
+    for (d = deps; d && *d && !*hit; d += wcslen(d) + 1)
+        for (i = 0; i < set->count && !*hit; i++)
+            *hit = !_wcsicmp(d, set->items[i].name);
     rm_free(deps);
-    return hit;
+    return err;
 }
 
 static BOOL in_set(const struct rm_services *set, const WCHAR *name)
@@ -198,10 +207,12 @@ DWORD rm_services_find(const struct rm_registrations *r, const struct rm_pidset 
     /* Dependents, until no running service depends on one in the set. */
     do {
         before = out->count;
-        for (i = 0; i < all.count && !err && out->count; i++)
+        for (i = 0; i < all.count && !err && out->count; i++) {
+            BOOL hit;
             if (is_running(&all.items[i]) && !in_set(out, all.items[i].lpServiceName) &&
-                depends_on_any(all.items[i].lpServiceName, out))
+                !(err = depends_on_any(all.items[i].lpServiceName, out, &hit)) && hit)
                 err = add(out, scm, &all, i);
+        }
     } while (!err && out->count != before);
 
     rm_free(all.items);

@@ -16,12 +16,22 @@ static unsigned hash_id(const struct rm_file_id *id)
     return h ^ (h >> 15);
 }
 
+/* Hashes a path as its upper-cased form, so that a lookup needs no upper-cased copy. */
 static unsigned hash_path(const WCHAR *p)
 {
     unsigned h = 2166136261u;
     for (; *p; p++)
-        h = (h ^ *p) * 16777619u;
+        h = (h ^ (WCHAR)towupper(*p)) * 16777619u;
     return h;
+}
+
+/* TRUE if path, upper-cased, is `upper`. */
+static BOOL same_upper(const WCHAR *upper, const WCHAR *path)
+{
+    for (; *upper && *path; upper++, path++)
+        if (*upper != (WCHAR)towupper(*path))
+            return FALSE;
+    return *upper == *path;
 }
 
 static unsigned pow2_at_least(unsigned n)
@@ -104,21 +114,18 @@ static void add_path(struct rm_targets *t, WCHAR *upper)
     t->npaths++;
 }
 
+/* Allocates nothing: a lookup that could fail for want of memory would be a silent "no",
+ * and RmGetList would leave out a process that has the file loaded. */
 BOOL rm_targets_has_path(const struct rm_targets *t, const WCHAR *path)
 {
-    WCHAR *upper;
     unsigned i;
-    BOOL found = FALSE;
 
-    if (!t->npaths || !(upper = upper_copy(path)))
+    if (!t->npaths)
         return FALSE;
-    for (i = hash_path(upper) & (t->paths_cap - 1); t->paths[i]; i = (i + 1) & (t->paths_cap - 1))
-        if (!wcscmp(t->paths[i], upper)) {
-            found = TRUE;
-            break;
-        }
-    rm_free(upper);
-    return found;
+    for (i = hash_path(path) & (t->paths_cap - 1); t->paths[i]; i = (i + 1) & (t->paths_cap - 1))
+        if (same_upper(t->paths[i], path))
+            return TRUE;
+    return FALSE;
 }
 
 DWORD rm_targets_build(const struct rm_registrations *r, struct rm_targets *t)

@@ -1,10 +1,13 @@
 /*
  * key.c - session keys: 128 bits from the system's cryptographic generator, written as 32
  * lower-case hex digits. A joiner proves it was told the key; nothing else admits it.
+ * Parsing a caller's key is plain C, in key_text.c.
  */
 #include "../rm.h"
 
 #include <bcrypt.h>
+
+#include "key_text.h"
 
 DWORD rm_key_generate(WCHAR key[RM_KEY_CHARS + 1])
 {
@@ -25,21 +28,11 @@ DWORD rm_key_generate(WCHAR key[RM_KEY_CHARS + 1])
     return ERROR_SUCCESS;
 }
 
+_Static_assert(sizeof(WCHAR) == sizeof(uint16_t), "WCHAR is 16 bits");
+
 DWORD rm_key_parse(const WCHAR *in, WCHAR key[RM_KEY_CHARS + 1])
 {
-    unsigned i;
-
-    /* Reads at most CCH_RM_SESSION_KEY + 1 characters: the caller's buffer size. */
-    for (i = 0; i < RM_KEY_CHARS; i++) {
-        WCHAR c = in[i];
-        if (c >= L'A' && c <= L'F')
-            c = (WCHAR)(c - L'A' + L'a');
-        if (!((c >= L'0' && c <= L'9') || (c >= L'a' && c <= L'f')))
-            return ERROR_BAD_ARGUMENTS;
-        key[i] = c;
-    }
-    if (in[RM_KEY_CHARS] != 0)
-        return ERROR_BAD_ARGUMENTS;
-    key[RM_KEY_CHARS] = 0;
-    return ERROR_SUCCESS;
+    /* WCHAR is a 16-bit unsigned type with mingw-w64, as uint16_t is. */
+    return rm_key_text_parse((const uint16_t *)in, (uint16_t *)key) ? ERROR_SUCCESS
+                                                                     : ERROR_BAD_ARGUMENTS;
 }

@@ -3,8 +3,9 @@
  * reserved (SEC_RESERVE) and committed only as far as records reach, plus a named mutex.
  *
  * The primary creates both and keeps them open for the life of the session, so what a
- * joiner registered survives the joiner. Every access maps the section, checks its header,
- * and unmaps it again: 64 sessions of one process must fit an x86 address space.
+ * joiner registered survives the joiner. Every access maps the header, checks it, maps as
+ * far as the records it reads or writes reach, and unmaps it all again: 64 sessions busy
+ * at once in one process must fit an x86 address space.
  *
  * Writers append records past `used` and only then advance `used` and `count` (the commit
  * point), so a writer that dies half-way leaves nothing half-written behind.
@@ -98,34 +99,53 @@ void rm_store_close(struct rm_store *s)
     s->section = s->mutex = NULL;
 }
 
+/* Maps the first `bytes` bytes of the section in place of the current view. A view covers
+ * only the header and the records a call reads or writes, not the 64 MiB the section
+ * reserves: 64 sessions busy at once in one x86 process would not fit its address space. */
+static DWORD map_view(struct rm_store_view *v, uint32_t bytes)
+{
+    void *base;
+
+    if (v->header)
+        UnmapViewOfFile((void *)v->header);
+    v->header = NULL;
+    v->log = NULL;
+    base = MapViewOfFile(v->store->section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, bytes);
+    if (!base)
+        return RM_FAIL(GetLastError() == ERROR_NOT_ENOUGH_MEMORY ? ERROR_OUTOFMEMORY
+                                                                  : GetLastError(),
+                       "MapViewOfFile(session)");
+    v->header = base;
+    v->log = (volatile uint8_t *)base + sizeof(struct rm_store_header);
+    return ERROR_SUCCESS;
+}
+
 DWORD rm_store_lock(struct rm_store *s, struct rm_store_view *v)
 {
     DWORD err;
-    void *base;
 
     ZeroMemory(v, sizeof(*v));
     if ((err = rm_object_lock(s->mutex)))
         return err;
-    base = MapViewOfFile(s->section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, RM_STORE_SIZE);
-    if (!base) {
-        /* A section smaller than RM_STORE_SIZE is not one of ours. */
-        err = RM_FAIL(GetLastError(), "MapViewOfFile(session)");
+    v->store = s;
+    if ((err = map_view(v, sizeof(struct rm_store_header))))
+        goto fail;
+    if (!VirtualAlloc((void *)v->header, sizeof(struct rm_store_header), MEM_COMMIT, PAGE_READWRITE) ||
+        !rm_store_header_read(v->header, RM_STORE_SIZE, &v->info)) {
+        err = RM_FAIL(ERROR_WRITE_FAULT, "session header");
         goto fail;
     }
-    v->store = s;
-    v->header = base;
-    v->log = (volatile uint8_t *)base + sizeof(struct rm_store_header);
     /* Our view must be committed as far as the header says records reach. */
-    if (!VirtualAlloc(base, sizeof(struct rm_store_header), MEM_COMMIT, PAGE_READWRITE) ||
-        !rm_store_header_read(v->header, RM_STORE_SIZE, &v->info) ||
-        (v->info.used &&
+    if (v->info.used &&
+        ((err = map_view(v, (uint32_t)sizeof(struct rm_store_header) + v->info.used)) ||
          !VirtualAlloc((void *)v->log, v->info.used, MEM_COMMIT, PAGE_READWRITE))) {
-        err = RM_FAIL(ERROR_WRITE_FAULT, "session header");
-        UnmapViewOfFile(base);
+        err = err ? err : RM_FAIL(ERROR_WRITE_FAULT, "session records");
         goto fail;
     }
     return ERROR_SUCCESS;
 fail:
+    if (v->header)
+        UnmapViewOfFile((void *)v->header);
     rm_object_unlock(s->mutex);
     ZeroMemory(v, sizeof(*v));
     return err;
@@ -135,7 +155,8 @@ void rm_store_unlock(struct rm_store_view *v)
 {
     if (!v->store)
         return;
-    UnmapViewOfFile((void *)v->header);
+    if (v->header)
+        UnmapViewOfFile((void *)v->header);
     rm_object_unlock(v->store->mutex);
     ZeroMemory(v, sizeof(*v));
 }
@@ -143,10 +164,14 @@ void rm_store_unlock(struct rm_store_view *v)
 DWORD rm_store_reserve(struct rm_store_view *v, uint32_t bytes, uint8_t **at)
 {
     uint32_t capacity = RM_STORE_SIZE - (uint32_t)sizeof(struct rm_store_header);
+    DWORD err;
 
     *at = NULL;
     if (bytes > capacity - v->info.used)
         return RM_FAIL(ERROR_OUTOFMEMORY, "session store full");
+    /* The view grows to cover the new records; the lock is held, so nothing moves. */
+    if ((err = map_view(v, (uint32_t)sizeof(struct rm_store_header) + v->info.used + bytes)))
+        return err;
     if (!VirtualAlloc((void *)(v->log + v->info.used), bytes, MEM_COMMIT, PAGE_READWRITE))
         return RM_FAIL(ERROR_OUTOFMEMORY, "VirtualAlloc(session records)");
     *at = (uint8_t *)(v->log + v->info.used);

@@ -6,9 +6,9 @@
 
 static volatile LONG fail_countdown;  /* 0: never fail */
 
-void rm_mem_fail_after(unsigned n)
+unsigned rm_mem_fail_after(unsigned n)
 {
-    InterlockedExchange(&fail_countdown, (LONG)n);
+    return (unsigned)InterlockedExchange(&fail_countdown, (LONG)n);
 }
 
 static BOOL should_fail(void)

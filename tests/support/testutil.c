@@ -177,4 +177,17 @@ DWORD tu_run_capture(const wchar_t *exe, const wchar_t *args, char *out, size_t 
     CloseHandle(pi.hThread);
     CloseHandle(read_end);
     return code;
+
+BOOL tu_read_handle(const wchar_t *path, DWORD *handle)
+{
+    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                           NULL, OPEN_EXISTING, 0, NULL);
+    DWORD n = 0;
+    BOOL ok;
+    if (h == INVALID_HANDLE_VALUE)
+        return FALSE;
+    SetFilePointer(h, CCH_RM_SESSION_KEY * sizeof(WCHAR), NULL, FILE_BEGIN);
+    ok = ReadFile(h, handle, sizeof(*handle), &n, NULL) && n == sizeof(*handle);
+    CloseHandle(h);
+    return ok;
 }

@@ -40,6 +40,8 @@ void tu_temp_path(wchar_t path[MAX_PATH], const wchar_t *tag);
 BOOL tu_create_file(const wchar_t *path);
 /* Reads a session key a fixture wrote to a file. */
 BOOL tu_read_key(const wchar_t *path, WCHAR key[CCH_RM_SESSION_KEY + 1]);
+/* Reads the session handle `rmfixture primary` wrote after the key. */
+BOOL tu_read_handle(const wchar_t *path, DWORD *handle);
 
 /* ---- testservice.c: services running rmfixture.exe in its "service" mode ---- */
 

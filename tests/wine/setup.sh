@@ -21,7 +21,11 @@ for _ in 1 2 3; do
 done
 wine reg query 'HKCU\Software\Wine\Drivers' /v Graphics </dev/null 2>/dev/null | grep -q null ||
   { echo "could not set the null graphics driver in $WINEPREFIX"; exit 1; }
-# The persistent server, with its output away from ctest's pipe.
-wineserver -p </dev/null >/dev/null 2>&1 || true  # fails when one already runs: fine
+# The persistent server, with its output away from ctest's pipe. The `wine reg` calls above
+# started an ordinary server, which exits about 3 s after its last client (a test starting
+# right then fails with "recvmsg: Connection reset by peer"), and `wineserver -p` refuses to
+# start while it runs: stop it first.
+wineserver -k </dev/null >/dev/null 2>&1 || true
+wineserver -p </dev/null >/dev/null 2>&1 || true
 wine wineboot </dev/null >/dev/null 2>&1
 echo "wine prefix ready: $WINEPREFIX"
