@@ -177,6 +177,7 @@ DWORD tu_run_capture(const wchar_t *exe, const wchar_t *args, char *out, size_t 
     CloseHandle(pi.hThread);
     CloseHandle(read_end);
     return code;
+}
 
 BOOL tu_read_handle(const wchar_t *path, DWORD *handle)
 {
