@@ -221,6 +221,9 @@ void rm_services_free(struct rm_services *s);
  * that the session keeps, so the PID cannot be reused under the caller (NULL if it could
  * not be opened). ERROR_NOT_FOUND when the process is gone. */
 DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HANDLE *keep);
+/* TRUE if a top-level window belongs to process pid and is the app's own (not the
+ * invisible IME window every GUI thread has). */
+BOOL rm_window_is_app(HWND hwnd, DWORD pid);
 /* TRUE if the exe at this path is built for the console subsystem. */
 BOOL rm_image_is_console(const WCHAR *image);
 /* The same for a service: RmService (or RmCritical when it is critical, cannot be

@@ -7,7 +7,6 @@
  */
 #include "../rm.h"
 
-#include <string.h>
 
 #define MAX_WINDOWS 64
 
@@ -20,14 +19,8 @@ struct windows {
 static BOOL CALLBACK collect(HWND hwnd, LPARAM arg)
 {
     struct windows *w = (struct windows *)arg;
-    WCHAR cls[16];
-    DWORD pid = 0;
 
-    GetWindowThreadProcessId(hwnd, &pid);
-    if (pid != w->pid)
-        return TRUE;
-    /* The invisible "Default IME" window of every GUI thread is not the app's. */
-    if (GetClassNameW(hwnd, cls, ARRAYSIZE(cls)) && !wcscmp(cls, L"IME"))
+    if (!rm_window_is_app(hwnd, w->pid))
         return TRUE;
     w->list[w->count++] = hwnd;
     return w->count < MAX_WINDOWS;

@@ -34,6 +34,18 @@ static void copy_name(WCHAR *dst, size_t cap, const WCHAR *src)
     dst[i] = 0;
 }
 
+BOOL rm_window_is_app(HWND hwnd, DWORD pid)
+{
+    WCHAR cls[16];
+    DWORD owner = 0;
+
+    GetWindowThreadProcessId(hwnd, &owner);
+    if (owner != pid)
+        return FALSE;
+    /* Every GUI thread has an invisible "Default IME" window (Wine and Windows alike). */
+    return !(GetClassNameW(hwnd, cls, ARRAYSIZE(cls)) && !wcscmp(cls, L"IME"));
+}
+
 struct window_search {
     DWORD pid;
     BOOL any, main;
@@ -43,14 +55,8 @@ struct window_search {
 static BOOL CALLBACK window_of(HWND hwnd, LPARAM arg)
 {
     struct window_search *w = (struct window_search *)arg;
-    WCHAR cls[16];
-    DWORD pid = 0;
 
-    GetWindowThreadProcessId(hwnd, &pid);
-    if (pid != w->pid)
-        return TRUE;
-    /* Wine quirk (and Windows): every GUI thread has an invisible "Default IME" window. */
-    if (GetClassNameW(hwnd, cls, ARRAYSIZE(cls)) && !wcscmp(cls, L"IME"))
+    if (!rm_window_is_app(hwnd, w->pid))
         return TRUE;
     w->any = TRUE;
     if (IsWindowVisible(hwnd) && !GetWindow(hwnd, GW_OWNER)) {

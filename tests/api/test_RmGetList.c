@@ -7,19 +7,19 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "testutil.h"
+#include "holders.h"
 
-struct holder {
+struct started {
     HANDLE process;
     DWORD pid;
 };
 
 /* Starts a fixture (or the exe given) in a mode that takes a READY event last. */
-static struct holder start_holder(const wchar_t *exe, const wchar_t *mode, const wchar_t *arg)
+static struct started start_holder(const wchar_t *exe, const wchar_t *mode, const wchar_t *arg)
 {
     wchar_t ready_name[64];
     HANDLE ready = tu_event(ready_name);
-    struct holder h;
+    struct started h;
 
     if (exe)
         h.process = tu_spawn_exe(exe, L"%ls %ls %ls", mode, arg, ready_name);
@@ -32,7 +32,7 @@ static struct holder start_holder(const wchar_t *exe, const wchar_t *mode, const
     return h;
 }
 
-static void stop_holder(struct holder *h)
+static void stop_holder(struct started *h)
 {
     TerminateProcess(h->process, 0);
     WaitForSingleObject(h->process, TU_WAIT_MS);
@@ -45,28 +45,6 @@ static DWORD start_with(WCHAR key[CCH_RM_SESSION_KEY + 1], UINT nfiles, LPCWSTR 
     assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
     assert_int_equal(RmRegisterResources(h, nfiles, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
     return h;
-}
-
-/* RmGetList the way most clients do it: ask, allocate, ask again. */
-static RM_PROCESS_INFO *get_list(DWORD session, UINT *count, DWORD *reasons)
-{
-    UINT needed = 0, n = 0;
-    RM_PROCESS_INFO *apps = NULL;
-    DWORD err;
-    int tries;
-
-    for (tries = 0; tries < 5; tries++) {
-        err = RmGetList(session, &needed, &n, apps, reasons);
-        if (err != ERROR_MORE_DATA)
-            break;
-        free(apps);
-        apps = calloc(needed, sizeof(*apps));
-        n = needed;
-    }
-    assert_int_equal(err, ERROR_SUCCESS);
-    assert_int_equal(n, needed);
-    *count = n;
-    return apps;
 }
 
 static const RM_PROCESS_INFO *find_pid(const RM_PROCESS_INFO *apps, UINT n, DWORD pid)
@@ -101,7 +79,7 @@ static void test_RmGetList_finds_open_handle_with_identity(void **state)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1], path[MAX_PATH], link[MAX_PATH];
     LPCWSTR files[1] = {link};
-    struct holder holder;
+    struct started holder;
     RM_PROCESS_INFO *apps, one;
     const RM_PROCESS_INFO *app;
     FILETIME start, x[3];
@@ -141,7 +119,7 @@ static void test_RmGetList_finds_open_handle_with_identity(void **state)
         DWORD joined;
         UINT count;
         assert_int_equal(RmJoinSession(&joined, key), ERROR_SUCCESS);
-        apps = get_list(joined, &count, &reasons);
+        apps = tu_get_list(joined, &count, &reasons);
         assert_int_equal(count, 1);
         assert_int_equal(apps[0].Process.dwProcessId, holder.pid);
         free(apps);
@@ -161,7 +139,7 @@ static void test_RmGetList_finds_loaded_dll_and_exe_image(void **state)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1], dll[MAX_PATH], exe[MAX_PATH], src[MAX_PATH], data[MAX_PATH];
     LPCWSTR files[2] = {dll, exe};
-    struct holder loader, runner;
+    struct started loader, runner;
     RM_PROCESS_INFO *apps;
     UINT n;
     DWORD h, reasons;
@@ -187,7 +165,7 @@ static void test_RmGetList_finds_loaded_dll_and_exe_image(void **state)
     loader = start_holder(NULL, L"load", dll);
     runner = start_holder(exe, L"hold", data);
     h = start_with(key, 2, files);
-    apps = get_list(h, &n, &reasons);
+    apps = tu_get_list(h, &n, &reasons);
     assert_int_equal(n, 2);
     assert_non_null(find_pid(apps, n, loader.pid));
     assert_non_null(find_pid(apps, n, runner.pid));
@@ -204,7 +182,7 @@ static void test_RmGetList_finds_loaded_dll_and_exe_image(void **state)
 static void test_RmGetList_registered_process_needs_its_start_time(void **state)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1], path[MAX_PATH];
-    struct holder holder;
+    struct started holder;
     RM_UNIQUE_PROCESS right, wrong;
     FILETIME x[3];
     RM_PROCESS_INFO *apps;
@@ -224,7 +202,7 @@ static void test_RmGetList_registered_process_needs_its_start_time(void **state)
     assert_int_equal(RmGetList(h, &needed, &zero, NULL, &reasons), ERROR_SUCCESS);
     assert_int_equal(needed, 0);
     assert_int_equal(RmRegisterResources(h, 0, NULL, 1, &right, 0, NULL), ERROR_SUCCESS);
-    apps = get_list(h, &n, &reasons);
+    apps = tu_get_list(h, &n, &reasons);
     assert_int_equal(n, 1);
     assert_int_equal(apps[0].Process.dwProcessId, holder.pid);
     free(apps);
@@ -239,7 +217,7 @@ static void test_RmGetList_window_app_and_self(void **state)
     HANDLE ready = tu_event(ready_name), mine;
     LPCWSTR files[1] = {path};
     RM_UNIQUE_PROCESS gui_id;
-    struct holder gui;
+    struct started gui;
     RM_PROCESS_INFO *apps;
     const RM_PROCESS_INFO *app;
     FILETIME x[3];
@@ -259,7 +237,7 @@ static void test_RmGetList_window_app_and_self(void **state)
 
     assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
     assert_int_equal(RmRegisterResources(h, 1, files, 1, &gui_id, 0, NULL), ERROR_SUCCESS);
-    apps = get_list(h, &n, &reasons);
+    apps = tu_get_list(h, &n, &reasons);
     assert_int_equal(n, 2);
     app = find_pid(apps, n, gui.pid);
     assert_non_null(app);
@@ -299,7 +277,7 @@ static void test_RmGetList_unique_entries_and_client_loops(void **state)
     static const UINT first_capacity[] = {5, 2, 1, 0};  /* Inno Setup, node-wholocks, Mozilla, SDK sample */
     WCHAR key[CCH_RM_SESSION_KEY + 1], paths[3][MAX_PATH], pipe[64];
     LPCWSTR files[3] = {paths[0], paths[1], paths[2]};
-    struct holder holders[3], blocker;
+    struct started holders[3], blocker;
     RM_PROCESS_INFO small[3];
     UINT needed, n, i, c;
     DWORD h, reasons;

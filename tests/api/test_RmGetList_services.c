@@ -8,27 +8,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "testutil.h"
-
-static RM_PROCESS_INFO *get_list(DWORD session, UINT *count, DWORD *reasons)
-{
-    UINT needed = 0, n = 0;
-    RM_PROCESS_INFO *apps = NULL;
-    DWORD err;
-    int tries;
-
-    for (tries = 0; tries < 5; tries++) {
-        err = RmGetList(session, &needed, &n, apps, reasons);
-        if (err != ERROR_MORE_DATA)
-            break;
-        free(apps);
-        apps = calloc(needed, sizeof(*apps));
-        n = needed;
-    }
-    assert_int_equal(err, ERROR_SUCCESS);
-    *count = n;
-    return apps;
-}
+#include "holders.h"
 
 static const RM_PROCESS_INFO *find_service(const RM_PROCESS_INFO *apps, UINT n, const wchar_t *name)
 {
@@ -78,7 +58,7 @@ static void test_registered_service_by_name(void **state)
     names[2] = L"rmtest_no_such_service";
     assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
     assert_int_equal(RmRegisterResources(h, 0, NULL, 0, NULL, 3, names), ERROR_SUCCESS);
-    apps = get_list(h, &n, &reasons);
+    apps = tu_get_list(h, &n, &reasons);
     assert_int_equal(n, 1);
     assert_int_equal(reasons, RmRebootReasonNone);
     assert_service_entry(&apps[0], running, pid);
@@ -86,7 +66,7 @@ static void test_registered_service_by_name(void **state)
 
     /* Once it stops, nothing is affected. */
     tu_service_remove(running);
-    apps = get_list(h, &n, &reasons);
+    apps = tu_get_list(h, &n, &reasons);
     assert_int_equal(n, 0);
     free(apps);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
@@ -113,7 +93,7 @@ static void test_service_holding_a_file_is_listed_as_the_service(void **state)
     files[0] = file;
     assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
     assert_int_equal(RmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
-    apps = get_list(h, &n, &reasons);
+    apps = tu_get_list(h, &n, &reasons);
     assert_int_equal(n, 1);  /* once, as the service, not also as a process */
     assert_service_entry(&apps[0], name, pid);
     free(apps);
@@ -156,7 +136,7 @@ static void test_dependents_are_listed_transitively(void **state)
     files[0] = file;
     assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
     assert_int_equal(RmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
-    apps = get_list(h, &n, &reasons);
+    apps = tu_get_list(h, &n, &reasons);
     assert_int_equal(n, 3);
     assert_service_entry(find_service(apps, n, base), base, pid_base);
     assert_service_entry(find_service(apps, n, mid), mid, pid_mid);
@@ -169,7 +149,7 @@ static void test_dependents_are_listed_transitively(void **state)
     files[0] = mid;
     assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
     assert_int_equal(RmRegisterResources(h, 0, NULL, 0, NULL, 1, files), ERROR_SUCCESS);
-    apps = get_list(h, &n, &reasons);
+    apps = tu_get_list(h, &n, &reasons);
     assert_int_equal(n, 2);
     assert_non_null(find_service(apps, n, mid));
     assert_non_null(find_service(apps, n, top));
@@ -199,7 +179,7 @@ static void test_service_that_cannot_stop_is_critical(void **state)
     names[0] = name;
     assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
     assert_int_equal(RmRegisterResources(h, 0, NULL, 0, NULL, 1, names), ERROR_SUCCESS);
-    apps = get_list(h, &n, &reasons);
+    apps = tu_get_list(h, &n, &reasons);
     assert_int_equal(n, 1);
     assert_int_equal(apps[0].Process.dwProcessId, pid);
     assert_int_equal(apps[0].ApplicationType, RmCritical);

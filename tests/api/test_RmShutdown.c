@@ -33,26 +33,6 @@ static DWORD session_for(const wchar_t *file)
     return h;
 }
 
-static RM_PROCESS_INFO *get_list(DWORD session, UINT *count)
-{
-    UINT needed = 0, n = 0;
-    RM_PROCESS_INFO *apps = NULL;
-    DWORD err, reasons;
-    int tries;
-
-    for (tries = 0; tries < 5; tries++) {
-        err = RmGetList(session, &needed, &n, apps, &reasons);
-        if (err != ERROR_MORE_DATA)
-            break;
-        free(apps);
-        apps = calloc(needed, sizeof(*apps));
-        n = needed;
-    }
-    assert_int_equal(err, ERROR_SUCCESS);
-    *count = n;
-    return apps;
-}
-
 /* The entry of pid in a fresh RmGetList (copied), or one with PID 0. */
 static RM_PROCESS_INFO entry_of(DWORD session, DWORD pid)
 {
@@ -60,7 +40,7 @@ static RM_PROCESS_INFO entry_of(DWORD session, DWORD pid)
     UINT i, n;
 
     memset(&e, 0, sizeof(e));
-    apps = get_list(session, &n);
+    apps = tu_get_list(session, &n, NULL);
     for (i = 0; i < n; i++)
         if (apps[i].Process.dwProcessId == pid)
             e = apps[i];
@@ -75,7 +55,7 @@ static DWORD new_running_pid(DWORD session, DWORD old)
     UINT i, n;
     DWORD pid = 0;
 
-    apps = get_list(session, &n);
+    apps = tu_get_list(session, &n, NULL);
     for (i = 0; i < n; i++)
         if (apps[i].Process.dwProcessId != old && apps[i].AppStatus == RmStatusRunning)
             pid = apps[i].Process.dwProcessId;
@@ -326,7 +306,7 @@ static void test_services_dependents_first_and_restarted(void **state)
     read_log(file, log, sizeof(log));
     snprintf(expect, sizeof(expect), "%ls\n%ls\n", dep, base);  /* the dependent first */
     assert_non_null(strstr(log, expect));
-    apps = get_list(h, &n);
+    apps = tu_get_list(h, &n, NULL);
     assert_int_equal(n, 2);
     for (i = 0; i < n; i++)
         assert_int_equal(apps[i].AppStatus, RmStatusStopped);
@@ -335,7 +315,7 @@ static void test_services_dependents_first_and_restarted(void **state)
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
     assert_true(tu_service_pid(base) != 0);
     assert_true(tu_service_pid(dep) != 0);
-    apps = get_list(h, &n);
+    apps = tu_get_list(h, &n, NULL);
     for (i = 0; i < n; i++)
         if (apps[i].AppStatus != RmStatusRunning)  /* the old entries */
             assert_int_equal(apps[i].AppStatus, RmStatusRestarted);
@@ -492,6 +472,63 @@ static void test_registered_exe_is_closed_and_comes_back(void **state)
     DeleteFileW(exe);
 }
 
+/* Forced, apps that agree still close themselves cleanly, and so come back. */
+static void test_forced_shutdown_still_asks_first(void **state)
+{
+    wchar_t file[MAX_PATH];
+    struct holder gui, con;
+    DWORD h;
+    (void)state;
+
+    temp_file(file, L"forced-polite.dat");
+    gui = holder_start(L"gui", file);
+    con = holder_start(L"console", file);
+    h = session_for(file);
+    assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_wait_exit(gui.process), 0);  /* WM_ENDSESSION, not TerminateProcess */
+    assert_int_equal(tu_wait_exit(con.process), 0);  /* its Ctrl+C handler */
+    assert_true(entry_of(h, gui.pid).bRestartable);
+    assert_true(entry_of(h, con.pid).bRestartable);
+    ResetEvent(gui.ready);
+    ResetEvent(con.ready);
+    assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
+    assert_true(tu_wait_event(gui.ready, NULL));
+    assert_true(tu_wait_event(con.ready, NULL));
+    kill_users_of(file);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    holder_end(&gui);
+    holder_end(&con);
+    DeleteFileW(file);
+}
+
+/* A service masked by name stays up; without the mask, it is stopped and restarted. */
+static void test_filter_masks_a_service(void **state)
+{
+    wchar_t file[MAX_PATH], name[64];
+    DWORD h, pid;
+    (void)state;
+
+    temp_file(file, L"svc-mask.dat");
+    tu_service_name(name, L"masked");
+    assert_true(tu_service_create(name, L"stop", file, NULL));
+    assert_true((pid = tu_service_start(name)) != 0);
+    h = session_for(file);
+    assert_int_equal(RmAddFilter(h, NULL, NULL, name, RmNoShutdown), ERROR_SUCCESS);
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_service_pid(name), pid);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusShutdownMasked);
+    assert_int_equal(RmRemoveFilter(h, NULL, NULL, name), ERROR_SUCCESS);
+    assert_int_equal(RmAddFilter(h, NULL, NULL, name, RmNoRestart), ERROR_SUCCESS);
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_service_pid(name), 0);
+    assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRestartMasked);
+    assert_int_equal(tu_service_pid(name), 0);  /* held back by the filter */
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    tu_service_remove(name);
+    DeleteFileW(file);
+}
+
 /* ---- cancellation: from another thread, while RmShutdown runs ---- */
 
 static DWORD cancel_session;
@@ -542,41 +579,6 @@ static void test_cancel_from_another_thread(void **state)
     DeleteFileW(file);
 }
 
-/* ---- short bounds for the whole run, through the registry values the engine reads ---- */
-
-static void set_value(HKEY root, const wchar_t *key, const wchar_t *name, const wchar_t *value)
-{
-    HKEY k;
-    assert_int_equal(RegCreateKeyExW(root, key, 0, NULL, 0, KEY_SET_VALUE, NULL, &k, NULL), 0);
-    if (value)
-        RegSetValueExW(k, name, 0, REG_SZ, (const BYTE *)value, (DWORD)(wcslen(value) + 1) * 2);
-    else
-        RegDeleteValueW(k, name);
-    RegCloseKey(k);
-}
-
-static void set_bounds(const wchar_t *query, const wchar_t *app, const wchar_t *service)
-{
-    set_value(HKEY_CURRENT_USER, L"Control Panel\\Desktop", L"HungAppTimeout", query);
-    set_value(HKEY_CURRENT_USER, L"Control Panel\\Desktop", L"WaitToKillAppTimeout", app);
-    set_value(HKEY_LOCAL_MACHINE, L"System\\CurrentControlSet\\Control",
-              L"WaitToKillServiceTimeout", service);
-}
-
-static int short_bounds(void **state)
-{
-    (void)state;
-    set_bounds(L"1000", L"3000", L"3000");
-    return 0;
-}
-
-static int default_bounds(void **state)
-{
-    (void)state;
-    set_bounds(NULL, NULL, NULL);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -591,8 +593,10 @@ int main(void)
         cmocka_unit_test(test_only_registered),
         cmocka_unit_test(test_filters_mask_shutdown_and_restart),
         cmocka_unit_test(test_reboot_reason_stops_nothing),
+        cmocka_unit_test(test_forced_shutdown_still_asks_first),
+        cmocka_unit_test(test_filter_masks_a_service),
         cmocka_unit_test(test_registered_exe_is_closed_and_comes_back),
         cmocka_unit_test(test_cancel_from_another_thread),
     };
-    return cmocka_run_group_tests(tests, short_bounds, default_bounds);
+    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_default_engine_bounds);
 }

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "testutil.h"
+#include "holders.h"
 #include "reader.h"
 #include "nt.h"
 
@@ -379,40 +379,6 @@ static void test_service_deleted_during_RmShutdown(void **state)
     DeleteFileW(file);
 }
 
-/* Short engine bounds through the registry values it reads (as test_RmShutdown does). */
-static void set_value(HKEY root, const wchar_t *key, const wchar_t *name, const wchar_t *value)
-{
-    HKEY k;
-    assert_int_equal(RegCreateKeyExW(root, key, 0, NULL, 0, KEY_SET_VALUE, NULL, &k, NULL), 0);
-    if (value)
-        RegSetValueExW(k, name, 0, REG_SZ, (const BYTE *)value, (DWORD)(wcslen(value) + 1) * 2);
-    else
-        RegDeleteValueW(k, name);
-    RegCloseKey(k);
-}
-
-static void set_bounds(const wchar_t *query, const wchar_t *app, const wchar_t *service)
-{
-    set_value(HKEY_CURRENT_USER, L"Control Panel\\Desktop", L"HungAppTimeout", query);
-    set_value(HKEY_CURRENT_USER, L"Control Panel\\Desktop", L"WaitToKillAppTimeout", app);
-    set_value(HKEY_LOCAL_MACHINE, L"System\\CurrentControlSet\\Control",
-              L"WaitToKillServiceTimeout", service);
-}
-
-static int short_bounds(void **state)
-{
-    (void)state;
-    set_bounds(L"1000", L"3000", L"3000");
-    return 0;
-}
-
-static int default_bounds(void **state)
-{
-    (void)state;
-    set_bounds(NULL, NULL, NULL);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,5 +388,5 @@ int main(void)
         cmocka_unit_test(test_holders_exit_during_RmShutdown),
         cmocka_unit_test(test_service_deleted_during_RmShutdown),
     };
-    return cmocka_run_group_tests(tests, short_bounds, default_bounds);
+    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_default_engine_bounds);
 }

@@ -1,4 +1,5 @@
 /* holders.c - see holders.h. */
+#include <stdlib.h>
 #include <wchar.h>
 
 #include "holders.h"
@@ -51,4 +52,62 @@ void kill_users_of(const wchar_t *file)
                 CloseHandle(p);
             }
     RmEndSession(session);
+}
+
+/* ---- the engine's bounds, through the registry values it reads ---- */
+
+static void set_value(HKEY root, const wchar_t *key, const wchar_t *name, const wchar_t *value)
+{
+    HKEY k;
+    assert_int_equal(RegCreateKeyExW(root, key, 0, NULL, 0, KEY_SET_VALUE, NULL, &k, NULL), 0);
+    if (value)
+        RegSetValueExW(k, name, 0, REG_SZ, (const BYTE *)value, (DWORD)(wcslen(value) + 1) * 2);
+    else
+        RegDeleteValueW(k, name);
+    RegCloseKey(k);
+}
+
+static void set_bounds(const wchar_t *query, const wchar_t *app, const wchar_t *service)
+{
+    set_value(HKEY_CURRENT_USER, L"Control Panel\\Desktop", L"HungAppTimeout", query);
+    set_value(HKEY_CURRENT_USER, L"Control Panel\\Desktop", L"WaitToKillAppTimeout", app);
+    set_value(HKEY_LOCAL_MACHINE, L"System\\CurrentControlSet\\Control",
+              L"WaitToKillServiceTimeout", service);
+}
+
+int tu_short_engine_bounds(void **state)
+{
+    (void)state;
+    set_bounds(L"1000", L"3000", L"3000");
+    return 0;
+}
+
+int tu_default_engine_bounds(void **state)
+{
+    (void)state;
+    set_bounds(NULL, NULL, NULL);
+    return 0;
+}
+
+/* ---- RmGetList as most clients call it ---- */
+
+RM_PROCESS_INFO *tu_get_list(DWORD session, UINT *count, DWORD *reasons)
+{
+    UINT needed = 0, n = 0;
+    RM_PROCESS_INFO *apps = NULL;
+    DWORD err, ignored;
+    int tries;
+
+    for (tries = 0; tries < 5; tries++) {
+        err = RmGetList(session, &needed, &n, apps, reasons ? reasons : &ignored);
+        if (err != ERROR_MORE_DATA)
+            break;
+        free(apps);
+        apps = calloc(needed, sizeof(*apps));
+        n = needed;
+    }
+    assert_int_equal(err, ERROR_SUCCESS);
+    assert_int_equal(n, needed);
+    *count = n;
+    return apps;
 }

@@ -1,7 +1,7 @@
 /*
- * holders.h - fixture apps that hold a file, for the tests of the tools and samples:
- * started, waited for, and everything that uses a file cleaned up afterwards (restarted
- * copies included).
+ * holders.h - what the tests of RmGetList, the engine, the tools and the samples share:
+ * fixture apps that hold a file (started, waited for, and everything that uses a file
+ * cleaned up afterwards, restarted copies included), the engine's bounds, RmGetList.
  */
 #ifndef RM_HOLDERS_H
 #define RM_HOLDERS_H
@@ -21,5 +21,13 @@ BOOL holder_running(const struct holder *h);
 void holder_end(struct holder *h);
 /* Kills every running process RmGetList finds using file (restarted apps too). */
 void kill_users_of(const wchar_t *file);
+
+/* Group setup/teardown: the engine's bounds set short (1 s to answer, 3 s to exit or stop)
+ * through the registry values it reads, and back to its defaults. */
+int tu_short_engine_bounds(void **state);
+int tu_default_engine_bounds(void **state);
+
+/* RmGetList's two-call protocol; asserts success; reasons may be NULL. free() the array. */
+RM_PROCESS_INFO *tu_get_list(DWORD session, UINT *count, DWORD *reasons);
 
 #endif
