@@ -15,6 +15,10 @@
  * neither the sender's group nor its own, and neither event reaches it. A Ctrl+C typed
  * into its console does: the console host signals the console's processes, as when a
  * user presses the keys. So when the target is alone on its console we type one too.
+ *
+ * A console program with no console (under Wine: started without a terminal, by a
+ * process that had none) gets the signal the way Windows itself delivers one: a thread
+ * started in it at kernelbase's CtrlRoutine.
  */
 #include "../rm.h"
 
@@ -46,6 +50,33 @@ static BOOL target_is_alone(DWORD pid)
         if (pids[i] != pid && pids[i] != GetCurrentProcessId())
             return FALSE;
     return TRUE;
+}
+
+/* Windows delivers a console signal by starting a thread in the target at kernelbase's
+ * exported CtrlRoutine, which runs the target's handlers (or ends it, as Ctrl+C does). We
+ * do the same for a target without a console; system DLLs sit at the same address in
+ * every process of one bitness, so only a target of our own bitness is reached. */
+static BOOL ctrl_routine_thread(DWORD pid)
+{
+    HMODULE kernelbase = GetModuleHandleW(L"kernelbase.dll");
+    FARPROC routine = kernelbase ? GetProcAddress(kernelbase, "CtrlRoutine") : NULL;
+    BOOL self_wow64 = FALSE, target_wow64 = TRUE;
+    HANDLE process, thread = NULL;
+
+    if (!routine || !(process = OpenProcess(PROCESS_CREATE_THREAD | PROCESS_QUERY_INFORMATION |
+                                            PROCESS_VM_OPERATION | PROCESS_VM_WRITE |
+                                            PROCESS_VM_READ, FALSE, pid)))
+        return FALSE;
+    if (IsWow64Process(GetCurrentProcess(), &self_wow64) && IsWow64Process(process, &target_wow64) &&
+        self_wow64 == target_wow64)
+        thread = CreateRemoteThread(process, NULL, 0, (LPTHREAD_START_ROUTINE)(void (*)(void))routine,
+                                    (void *)(ULONG_PTR)CTRL_C_EVENT, 0, NULL);
+    if (thread)
+        CloseHandle(thread);
+    else
+        RM_FAIL(GetLastError(), "CtrlRoutine thread");
+    CloseHandle(process);
+    return thread != NULL;
 }
 
 /* Pipes and files the caller redirected its standard handles to stay; console handles
@@ -112,5 +143,7 @@ BOOL rm_console_ctrl_c(DWORD pid)
     restore_std(STD_OUTPUT_HANDLE, out);
     restore_std(STD_ERROR_HANDLE, err);
     ReleaseSRWLockExclusive(&console_lock);
-    return sent;
+    /* A console program with no console at all (Wine: one started without a terminal)
+     * cannot be reached through one. */
+    return sent || ctrl_routine_thread(pid);
 }

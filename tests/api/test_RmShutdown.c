@@ -248,6 +248,25 @@ static void test_console_app_of_another_process_group(void **state)
     DeleteFileW(file);
 }
 
+/* A console program without a console: Ctrl+C still reaches its handler. */
+static void test_console_app_without_a_console(void **state)
+{
+    wchar_t file[MAX_PATH];
+    struct holder a;
+    DWORD h;
+    (void)state;
+
+    temp_file(file, L"console-none.dat");
+    a = holder_start(L"console-none", file);
+    h = session_for(file);
+    assert_int_equal(entry_of(h, a.pid).ApplicationType, RmConsole);
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_wait_exit(a.process), 0);  /* its handler ran */
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    holder_end(&a);
+    DeleteFileW(file);
+}
+
 static void test_console_app_ignoring_ctrl_c(void **state)
 {
     wchar_t file[MAX_PATH];
@@ -586,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_refusing_gui_app_stops_everything_unless_forced),
         cmocka_unit_test(test_hung_gui_app_is_bounded),
         cmocka_unit_test(test_console_app_gets_ctrl_c_and_comes_back),
+        cmocka_unit_test(test_console_app_without_a_console),
         cmocka_unit_test(test_console_app_ignoring_ctrl_c),
         cmocka_unit_test(test_console_app_of_another_process_group),
         cmocka_unit_test(test_services_dependents_first_and_restarted),
