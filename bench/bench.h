@@ -106,6 +106,7 @@ struct bench_register {
 };
 struct bench_results {
     const char *arch;
+    WCHAR dll[MAX_PATH];        /* the rstrtmgr.dll that was measured */
     unsigned processes, files_per_process, dlls_per_process, reps;
     struct bench_world_facts facts;
     struct bench_stat floor_ms, snapshot_ms, modules_ms;

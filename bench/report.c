@@ -142,9 +142,9 @@ void bench_report_print(const struct bench_results *r)
     unsigned i, n;
     const struct bench_getlist *largest = largest_case(r), *one = find_case(r, 1, 0);
 
-    printf("\nrmbench %s: %u holders x %u files, %u DLLs loaded each; %u handles (%u files), "
+    printf("\nrmbench %s, %ls\n%u holders x %u files, %u DLLs loaded each; %u handles (%u files), "
            "%u processes, %u modules; %u repetitions\n",
-           r->arch, r->processes, r->files_per_process, r->dlls_per_process, r->facts.handles,
+           r->arch, r->dll, r->processes, r->files_per_process, r->dlls_per_process, r->facts.handles,
            r->facts.file_handles, r->facts.processes, r->facts.modules, r->reps);
     printf("\n%-44s %9s %9s %9s %7s\n", "ms", "median", "min", "max", "spread");
     printf("%-44s ", "floor: handle snapshot");
@@ -200,6 +200,26 @@ void bench_report_print(const struct bench_results *r)
     }
 }
 
+/* A path as a JSON string's content: quotes and backslashes escaped, non-ASCII as '?'. */
+static void json_text(FILE *f, const WCHAR *p)
+{
+    for (; *p; p++) {
+        if (*p == L'\\' || *p == L'"')
+            fputc('\\', f);
+        fputc(*p >= 32 && *p < 128 ? (char)*p : '?', f);
+    }
+}
+
+/* Samples in the order of the rounds, so that any ratio can be recomputed per round. */
+static void json_samples(FILE *f, const double *v, unsigned n)
+{
+    unsigned i;
+    fprintf(f, "\"rounds_ms\": [");
+    for (i = 0; i < n; i++)
+        fprintf(f, "%s%.3f", i ? ", " : "", v[i]);
+    fprintf(f, "]");
+}
+
 static void json_stat(FILE *f, const char *key, const struct bench_stat *s)
 {
     fprintf(f, "\"%s\": {\"n\": %u, \"median\": %.3f, \"min\": %.3f, \"max\": %.3f, \"spread\": %.4f}",
@@ -215,7 +235,9 @@ DWORD bench_report_json(const struct bench_results *r, const WCHAR *path)
 
     if (!f)
         return ERROR_CANNOT_MAKE;
-    fprintf(f, "{\n  \"arch\": \"%s\",\n", r->arch);
+    fprintf(f, "{\n  \"arch\": \"%s\",\n  \"dll\": \"", r->arch);
+    json_text(f, r->dll);
+    fprintf(f, "\",\n");
     fprintf(f, "  \"world\": {\"processes\": %u, \"files_per_process\": %u, \"dlls_per_process\": %u, "
                "\"handles\": %u, \"file_handles\": %u, \"system_processes\": %u, \"modules\": %u, "
                "\"snapshot_bytes\": %u, \"thread_bytes\": %.0f, \"repetitions\": %u},\n",
@@ -228,6 +250,8 @@ DWORD bench_report_json(const struct bench_results *r, const WCHAR *path)
     json_stat(f, "module_lists", &r->modules_ms);
     fprintf(f, ", ");
     json_stat(f, "total", &r->floor_ms);
+    fprintf(f, ", ");
+    json_samples(f, r->floor_samples, r->reps);
     fprintf(f, "},\n  \"register_ms\": [");
     for (i = 0; i < r->nreg; i++) {
         fprintf(f, "%s\n    {\"files\": %u, \"batch\": 1000, ", i ? "," : "", r->reg[i].files);
@@ -242,6 +266,8 @@ DWORD bench_report_json(const struct bench_results *r, const WCHAR *path)
                 i ? "," : "", g->files, g->held, g->found, g->first_ms,
                 one ? paired(g->samples, one->samples, r->reps) : 0);
         json_stat(f, "ms", &g->ms);
+        fprintf(f, ", ");
+        json_samples(f, g->samples, r->reps);
         fprintf(f, ", \"memory_extra_bytes\": %.0f, \"memory_peak_bytes\": %.0f, "
                    "\"memory_budget_bytes\": %.0f}",
                 (double)g->mem_extra, (double)g->mem_peak, (double)g->mem_budget);

@@ -394,6 +394,9 @@ int wmain(int argc, WCHAR **argv)
         return ERROR_BAD_ARGUMENTS;
     }
     r.arch = sizeof(void *) == 8 ? "x64" : "x86";
+    /* Which DLL the loader gave us: ours beside the exe, or (on Windows, without it) the
+     * system's. */
+    GetModuleFileNameW(GetModuleHandleW(L"rstrtmgr.dll"), r.dll, MAX_PATH);
     r.processes = o.processes;
     r.files_per_process = o.files_per_process;
     r.dlls_per_process = 3;

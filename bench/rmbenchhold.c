@@ -9,8 +9,10 @@
  *       PARENT to exit.
  *   gui FILE READY PARENT
  *       holds FILE open and shows a window that agrees to WM_QUERYENDSESSION and exits
- *       on WM_ENDSESSION or WM_CLOSE; sets the event READY once the window is up. RmRestart
- *       starts it again with the same command line.
+ *       on WM_ENDSESSION or WM_CLOSE; sets the event READY once the window is up. It
+ *       registers its own arguments with RegisterApplicationRestart, so that the real DLL
+ *       on Windows restarts it as ours does (ours uses the command line under Wine, where
+ *       that registration is a stub).
  *
  * Exit code: 0, or the Win32 code of what failed.
  */
@@ -97,6 +99,7 @@ static LRESULT CALLBACK gui_proc(HWND w, UINT msg, WPARAM wp, LPARAM lp)
 
 static DWORD mode_gui(int argc, WCHAR **argv)
 {
+    WCHAR again[1024];
     WNDCLASSW wc;
     HANDLE ready;
     HWND w;
@@ -105,6 +108,9 @@ static DWORD mode_gui(int argc, WCHAR **argv)
 
     if (argc < 5)
         return ERROR_BAD_ARGUMENTS;
+    _snwprintf(again, ARRAYSIZE(again), L"gui \"%ls\" %ls %ls", argv[2], argv[3], argv[4]);
+    again[ARRAYSIZE(again) - 1] = 0;
+    RegisterApplicationRestart(again, 0);
     if (open_held(argv[2]) == INVALID_HANDLE_VALUE || !(gui_parent = open_parent(argv[4])))
         return GetLastError();
     ZeroMemory(&wc, sizeof(wc));
