@@ -14,6 +14,9 @@ static BOOL CALLBACK lookup(INIT_ONCE *o, void *param, void **context)
     if (ntdll)
         nt.NtQueryInformationProcess = (rm_NtQueryInformationProcess_fn)(void (*)(void))
             GetProcAddress(ntdll, "NtQueryInformationProcess");
+    if (ntdll)
+        nt.NtQueryInformationFile = (rm_NtQueryInformationFile_fn)(void (*)(void))
+            GetProcAddress(ntdll, "NtQueryInformationFile");
     return TRUE;
 }
 

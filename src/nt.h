@@ -1,8 +1,9 @@
 /*
  * nt.h - the NT internals this DLL declares itself, and only here: the system handle table
- * (NtQuerySystemInformation, SystemExtendedHandleInformation) and where another process
- * keeps its command line (NtQueryInformationProcess, the PEB). Looked up in ntdll once, on
- * first use (never in DllMain).
+ * (NtQuerySystemInformation, SystemExtendedHandleInformation), a file's index
+ * (NtQueryInformationFile, FileInternalInformation) and where another process keeps its
+ * command line (NtQueryInformationProcess, the PEB). Looked up in ntdll once, on first use
+ * (never in DllMain).
  */
 #ifndef RM_NT_H
 #define RM_NT_H
@@ -62,9 +63,26 @@ struct rm_nt_basic_information {
 typedef LONG (NTAPI *rm_NtQueryInformationProcess_fn)(HANDLE process, ULONG cls, PVOID buf,
                                                        ULONG len, PULONG ret);
 
+/* FILE_INFORMATION_CLASS value: the file's index on its volume (what
+ * GetFileInformationByHandle reports as nFileIndexHigh/Low), in one call that does not
+ * ask for the volume. */
+#define RM_FileInternalInformation 6
+
+struct rm_nt_io_status {
+    union {
+        LONG Status;
+        PVOID Pointer;
+    } u;
+    ULONG_PTR Information;
+};
+
+typedef LONG (NTAPI *rm_NtQueryInformationFile_fn)(HANDLE file, struct rm_nt_io_status *io,
+                                                    PVOID buf, ULONG len, ULONG cls);
+
 struct rm_nt {
     rm_NtQuerySystemInformation_fn NtQuerySystemInformation;
     rm_NtQueryInformationProcess_fn NtQueryInformationProcess;
+    rm_NtQueryInformationFile_fn NtQueryInformationFile;
 };
 
 /* The ntdll entry points, looked up once; NULL members when missing. */

@@ -152,21 +152,49 @@ struct rm_file_id {
     DWORD index_high, index_low;
 };
 
+/* A registered file that exists, found by its index; its whole identity (with the volume,
+ * the costly half) is read only when an open handle has the same index. */
+struct rm_target {
+    ULONGLONG index;
+    unsigned file;              /* its position in the registrations' files */
+    unsigned state;             /* unknown, known (id is valid), or gone */
+    struct rm_file_id id;
+};
+
 struct rm_targets {
-    struct rm_file_id *ids;     /* hash set of the registered files that exist */
-    unsigned ids_cap, nids;
-    WCHAR **paths;              /* hash set of their upper-cased full paths */
+    WCHAR *const *files;        /* the registrations' paths (not owned) */
+    struct rm_target *items;    /* the registered files that can be opened, by index */
+    unsigned count;
+    WCHAR **paths;              /* hash set of the upper-cased full paths of those that exist */
     unsigned paths_cap, npaths;
 };
 
 /* ERROR_ACCESS_DENIED when a registered path is a directory (as the real DLL). Files that
- * do not exist are left out: nothing can be using them. */
+ * do not exist are left out: nothing can be using them. The targets borrow r's paths. */
 DWORD rm_targets_build(const struct rm_registrations *r, struct rm_targets *t);
-BOOL rm_targets_has_id(const struct rm_targets *t, const struct rm_file_id *id);
+/* TRUE if some target has this file index: the cheap first half of a match. */
+BOOL rm_targets_has_index(const struct rm_targets *t, ULONGLONG index);
+/* TRUE if the file of this identity is a target (reads the target's identity on first
+ * need, hence not const). */
+BOOL rm_targets_match(struct rm_targets *t, const struct rm_file_id *id);
 BOOL rm_targets_has_path(const struct rm_targets *t, const WCHAR *path);
 void rm_targets_free(struct rm_targets *t);
 /* The identity of an open file; FALSE for anything that is not a disk file. */
 BOOL rm_file_identity(HANDLE file, struct rm_file_id *id);
+/* Only the file index of an open file (NtQueryInformationFile, FileInternalInformation):
+ * one query, without the volume. FALSE if the handle has none. */
+BOOL rm_file_index(HANDLE file, ULONGLONG *index);
+
+/* ---- resolve/dirlist.c: the plain files of a folder and their indices, in one listing ---- */
+
+/* One plain file of the folder (len and short_len in characters, not terminated); return
+ * FALSE to stop the listing. */
+typedef BOOL (*rm_dir_entry_fn)(void *ctx, const WCHAR *name, unsigned len,
+                                const WCHAR *short_name, unsigned short_len, ULONGLONG index);
+/* Calls fn for each entry of folder dir that is neither a folder nor a reparse point and
+ * has a file index. ERROR_SUCCESS when the whole folder was read, ERROR_CANCELLED when fn
+ * stopped it, else why the folder could not be read. */
+DWORD rm_dir_list(const WCHAR *dir, rm_dir_entry_fn fn, void *ctx);
 
 /* ---- resolve/pidset.c: the processes found so far ---- */
 
@@ -182,11 +210,11 @@ void rm_pidset_free(struct rm_pidset *s);
 
 /* Bound on one handle's queries: a synchronous pipe with a read pending blocks them. */
 #define RM_HANDLE_QUERY_TIMEOUT_MS 250
-DWORD rm_open_files_find(const struct rm_targets *t, struct rm_pidset *found);
-/* Tests only: replace the per-handle query (NULL restores rm_file_identity), to make one
- * block as a pipe does on Windows. */
-typedef BOOL (*rm_identity_query_fn)(HANDLE file, struct rm_file_id *id);
-void rm_open_files_set_query(rm_identity_query_fn query);
+DWORD rm_open_files_find(struct rm_targets *t, struct rm_pidset *found);
+/* Tests and tools: replace the first per-handle query (NULL restores rm_file_index), to
+ * make one block as a pipe does on Windows, or to time them. */
+typedef BOOL (*rm_index_query_fn)(HANDLE file, ULONGLONG *index);
+void rm_open_files_set_query(rm_index_query_fn query);
 
 /* ---- resolve/modules.c: processes that have a target loaded as exe or DLL ---- */
 

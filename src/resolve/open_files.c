@@ -2,9 +2,11 @@
  * open_files.c - processes that hold a registered file open.
  *
  * One snapshot of the system handle table (SystemExtendedHandleInformation: full-width
- * PIDs); for each file handle a duplicate, whose identity (volume + file index) is looked
- * up in the targets. No names are asked for, and the snapshot is taken once however many
- * files are registered, so the cost is one pass over the handles.
+ * PIDs); for each file handle a duplicate, whose file index is looked up in the targets
+ * (one cheap query and a binary search). Only a handle whose index is a target's is asked
+ * for its whole identity (with the volume, the costly query) to confirm the match. No
+ * names are asked for, and the snapshot is taken once however many files are registered,
+ * so the cost is one pass over the handles.
  *
  * Asking anything of a duplicated handle can block forever: a synchronous named pipe with
  * a read pending blocks queries on its file object. So the queries run on an inspector
@@ -15,25 +17,30 @@
  * Wine quirks: the table's type index for files differs from what NtQueryObject reports,
  * so it is learnt from a file handle of our own; the Object field is always NULL.
  */
+#include <string.h>
+
 #include "../rm.h"
 #include "../nt.h"
 
 #define CLAIM_STOP 0x40000000L
 
-static volatile rm_identity_query_fn identity_query = rm_file_identity;
+static volatile rm_index_query_fn index_query = rm_file_index;
 
-void rm_open_files_set_query(rm_identity_query_fn query)
+void rm_open_files_set_query(rm_index_query_fn query)
 {
-    identity_query = query ? query : rm_file_identity;
+    index_query = query ? query : rm_file_index;
 }
 
-/* Work shared by the walk and one inspector thread. */
+/* Work shared by the walk and one inspector thread. An abandoned inspector may outlive
+ * the call, so the job owns everything the inspector reads. */
 struct inspect_job {
     LONG refs;                /* the walk's and the inspector's */
     unsigned count;
     HANDLE *handles;          /* duplicates; each closed by whoever finishes with it */
     DWORD *pids;
-    struct rm_file_id *ids;   /* results, valid where ok[i] */
+    ULONGLONG *indices;       /* the targets' file indices, sorted (the job's own copy) */
+    unsigned nindices;
+    struct rm_file_id *ids;   /* results, valid where ok[i]: handles with a target's index */
     BYTE *ok;
     volatile LONG claim;      /* next index to take; CLAIM_STOP: take no more */
     volatile LONG finished;   /* items done (the inspector goes in order) */
@@ -52,12 +59,13 @@ static void job_release(struct inspect_job *job)
         CloseHandle(job->done);
     rm_free(job->handles);
     rm_free(job->pids);
+    rm_free(job->indices);
     rm_free(job->ids);
     rm_free(job->ok);
     rm_free(job);
 }
 
-static struct inspect_job *job_new(unsigned count)
+static struct inspect_job *job_new(unsigned count, const ULONGLONG *indices, unsigned nindices)
 {
     struct inspect_job *job = rm_alloc(sizeof(*job));
     if (!job)
@@ -68,8 +76,12 @@ static struct inspect_job *job_new(unsigned count)
     job->pids = rm_alloc_array(count ? count : 1, sizeof(DWORD));
     job->ids = rm_alloc_array(count ? count : 1, sizeof(struct rm_file_id));
     job->ok = rm_alloc_array(count ? count : 1, 1);
+    job->indices = rm_alloc_array(nindices ? nindices : 1, sizeof(ULONGLONG));
     job->done = CreateEventW(NULL, TRUE, FALSE, NULL);
-    if (!job->handles || !job->pids || !job->ids || !job->ok || !job->done) {
+    if (job->indices)
+        memcpy(job->indices, indices, nindices * sizeof(ULONGLONG));
+    job->nindices = nindices;
+    if (!job->handles || !job->pids || !job->ids || !job->ok || !job->indices || !job->done) {
         job->count = 0;
         job_release(job);
         return NULL;
@@ -77,18 +89,36 @@ static struct inspect_job *job_new(unsigned count)
     return job;
 }
 
+static BOOL job_has_index(const struct inspect_job *job, ULONGLONG index)
+{
+    unsigned lo = 0, hi = job->nindices;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (job->indices[mid] == index)
+            return TRUE;
+        if (job->indices[mid] < index)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return FALSE;
+}
+
 static DWORD WINAPI inspector(void *arg)
 {
     struct inspect_job *job = arg;
     for (;;) {
         LONG c = job->claim;
+        ULONGLONG index;
         HANDLE h;
         if ((c & CLAIM_STOP) || (unsigned)c >= job->count)
             break;
         if (InterlockedCompareExchange(&job->claim, c + 1, c) != c)
             continue;
         h = job->handles[c];
-        job->ok[c] = (BYTE)identity_query(h, &job->ids[c]);  /* may block: see above */
+        /* Either query may block: see above. The costly one only for a likely match. */
+        job->ok[c] = index_query(h, &index) && job_has_index(job, index) &&
+                     rm_file_identity(h, &job->ids[c]);
         job->handles[c] = NULL;
         CloseHandle(h);
         InterlockedIncrement(&job->finished);
@@ -99,16 +129,16 @@ static DWORD WINAPI inspector(void *arg)
 }
 
 static void collect(const struct inspect_job *job, unsigned from, unsigned to,
-                    const struct rm_targets *t, struct rm_pidset *found, DWORD *err)
+                    struct rm_targets *t, struct rm_pidset *found, DWORD *err)
 {
     unsigned i;
     for (i = from; i < to && !*err; i++)
-        if (job->ok[i] && rm_targets_has_id(t, &job->ids[i]))
+        if (job->ok[i] && rm_targets_match(t, &job->ids[i]))
             *err = rm_pidset_add(found, job->pids[i]);
 }
 
 /* Runs inspectors over every handle of the job; abandons any that get stuck. */
-static DWORD inspect_all(struct inspect_job *job, const struct rm_targets *t,
+static DWORD inspect_all(struct inspect_job *job, struct rm_targets *t,
                          struct rm_pidset *found)
 {
     DWORD err = ERROR_SUCCESS;
@@ -137,7 +167,7 @@ static DWORD inspect_all(struct inspect_job *job, const struct rm_targets *t,
             rm_trace("a handle query blocked; moving on without it");
             if ((unsigned)claimed < job->count) {
                 unsigned n = job->count - (unsigned)claimed;
-                if (!(rest = job_new(n))) {
+                if (!(rest = job_new(n, job->indices, job->nindices))) {
                     err = ERROR_OUTOFMEMORY;
                     break;
                 }
@@ -161,11 +191,15 @@ static DWORD inspect_all(struct inspect_job *job, const struct rm_targets *t,
     return err;
 }
 
+/* The size the last snapshot needed: the next one starts there, so that the buffer is
+ * not much larger than the table (the memory of a call stays near the table's size). */
+static volatile LONG last_snapshot_size;
+
 /* The system handle table, in a buffer grown until it fits. */
 static DWORD snapshot(struct rm_nt_handle_table **out)
 {
     const struct rm_nt *nt = rm_nt_get();
-    ULONG size = 1 << 20, ret = 0;
+    ULONG last = (ULONG)last_snapshot_size, size = last ? last + (last >> 3) : 1 << 16, ret = 0;
     void *buf = NULL;
     LONG status;
 
@@ -184,13 +218,16 @@ static DWORD snapshot(struct rm_nt_handle_table **out)
             rm_free(buf);
             return RM_FAIL(ERROR_OUTOFMEMORY, "handle table too large");
         }
-        size = ret > size ? ret + (ret >> 2) : size * 2;
+        size = ret > size ? ret + (ret >> 3) : size * 2;
     }
     if (!RM_NT_SUCCESS(status)) {
         rm_free(buf);
         return RM_FAIL(ERROR_NOT_SUPPORTED, "SystemExtendedHandleInformation");
     }
     *out = buf;
+    InterlockedExchange(&last_snapshot_size,
+                        (LONG)(FIELD_OFFSET(struct rm_nt_handle_table, Handles) +
+                               (*out)->NumberOfHandles * sizeof(struct rm_nt_handle_entry)));
     return ERROR_SUCCESS;
 }
 
@@ -208,18 +245,30 @@ static HANDLE open_probe(void)
                        OPEN_EXISTING, 0, NULL);
 }
 
-DWORD rm_open_files_find(const struct rm_targets *t, struct rm_pidset *found)
+/* Whether the walk looks at this entry: a file handle (every handle when the type is not
+ * known: the index filters them), not the System process's, not our probe. */
+static BOOL wanted(const struct rm_nt_handle_entry *e, int file_type, DWORD self, HANDLE probe)
+{
+    if (file_type >= 0 && e->ObjectTypeIndex != file_type)
+        return FALSE;
+    if (e->UniqueProcessId == 0 || e->UniqueProcessId == 4)
+        return FALSE;
+    return !(e->UniqueProcessId == self && e->HandleValue == (ULONG_PTR)probe);
+}
+
+DWORD rm_open_files_find(struct rm_targets *t, struct rm_pidset *found)
 {
     struct rm_nt_handle_table *table = NULL;
     struct inspect_job *job = NULL;
+    ULONGLONG *indices = NULL;
     HANDLE probe, process = NULL;
     DWORD err, self = GetCurrentProcessId(), process_pid = 0;
     ULONG_PTR i, n;
     int file_type = -1;
     unsigned count = 0;
 
-    if (!t->nids)
-        return ERROR_SUCCESS;  /* no registered file exists: nothing can hold one */
+    if (!t->count)
+        return ERROR_SUCCESS;  /* no registered file can be opened: nothing can hold one */
     probe = open_probe();
     err = snapshot(&table);
     if (err)
@@ -231,19 +280,27 @@ DWORD rm_open_files_find(const struct rm_targets *t, struct rm_pidset *found)
             file_type = table->Handles[i].ObjectTypeIndex;
             break;
         }
-    if (!(job = job_new((unsigned)n))) {
+    for (i = 0; i < n; i++)
+        count += wanted(&table->Handles[i], file_type, self, probe);
+    if (!(indices = rm_alloc_array(t->count, sizeof(*indices)))) {
         err = ERROR_OUTOFMEMORY;
         goto out;
     }
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < t->count; i++)
+        indices[i] = t->items[i].index;  /* sorted, as the targets are */
+    job = job_new(count, indices, t->count);
+    rm_free(indices);
+    if (!job) {
+        err = ERROR_OUTOFMEMORY;
+        goto out;
+    }
+    count = 0;
+    for (i = 0; i < n && count < job->count; i++) {
         const struct rm_nt_handle_entry *e = &table->Handles[i];
         DWORD pid = (DWORD)e->UniqueProcessId;
         HANDLE dup;
 
-        /* Without a known file type every handle is looked at; identity filters them. */
-        if ((file_type >= 0 && e->ObjectTypeIndex != file_type) || pid == 0 || pid == 4)
-            continue;
-        if (pid == self && e->HandleValue == (ULONG_PTR)probe)
+        if (!wanted(e, file_type, self, probe))
             continue;
         if (pid != process_pid) {
             if (process)
@@ -261,6 +318,10 @@ DWORD rm_open_files_find(const struct rm_targets *t, struct rm_pidset *found)
         count++;
     }
     job->count = count;
+    /* The table is not needed any more: free it before the queries, so that the call's
+     * memory peaks at about the table's size, not at the table and the job together. */
+    rm_free(table);
+    table = NULL;
     err = inspect_all(job, t, found);
     job = NULL;
 out:

@@ -9,14 +9,14 @@
 #include "testutil.h"
 #include "rm.h"
 
-static struct rm_file_id blocker_id;
+static ULONGLONG blocker_index;
 static HANDLE release_event;
 static volatile LONG blocked_calls;
 
-static BOOL blocking_query(HANDLE file, struct rm_file_id *id)
+static BOOL blocking_query(HANDLE file, ULONGLONG *index)
 {
-    BOOL ok = rm_file_identity(file, id);
-    if (ok && !memcmp(id, &blocker_id, sizeof(*id))) {
+    BOOL ok = rm_file_index(file, index);
+    if (ok && *index == blocker_index) {
         InterlockedIncrement(&blocked_calls);
         WaitForSingleObject(release_event, INFINITE);  /* a pipe that never wakes */
     }
@@ -39,7 +39,7 @@ static void test_open_files_abandons_a_blocked_query(void **state)
     /* We hold the blocker ourselves; a child holds the target. */
     blocker = CreateFileW(blocker_path, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_ALWAYS, 0, NULL);
     assert_true(blocker != INVALID_HANDLE_VALUE);
-    assert_true(rm_file_identity(blocker, &blocker_id));
+    assert_true(rm_file_index(blocker, &blocker_index));
     child = tu_spawn_fixture(L"hold %ls %ls", target_path, ready_name);
     assert_true(tu_wait_event(ready, child));
 
