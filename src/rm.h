@@ -49,6 +49,11 @@ BOOL rm_process_is_alive(DWORD pid, const FILETIME *start);
 /* This process's creation time. */
 FILETIME rm_process_self_start(void);
 
+/* ---- util/text.c ---- */
+
+/* Copies src into dst (cap characters), cut if needed and always NUL-terminated. */
+void rm_copy_text(WCHAR *dst, size_t cap, const WCHAR *src);
+
 /* ---- util/cmdline.c ---- */
 
 /* The command line process pid was started with (from its PEB); *out is rm_alloc'ed. */
@@ -239,8 +244,20 @@ struct rm_services {
 DWORD rm_services_find(const struct rm_registrations *r, const struct rm_pidset *found,
                        struct rm_services *out);
 BOOL rm_services_hosted_by(const struct rm_services *s, DWORD pid);
-/* TRUE if the service `svc` lists `other` in its DependOnService registry value. */
-BOOL rm_service_depends_on(const WCHAR *svc, const WCHAR *other);
+/* Every running Win32 service with the process hosting it (items: one rm_alloc'ed buffer
+ * with their strings). */
+struct rm_running_services {
+    ENUM_SERVICE_STATUS_PROCESSW *items;
+    DWORD count;
+};
+DWORD rm_services_running(SC_HANDLE scm, struct rm_running_services *out);
+/* A service's DependOnService value (a doubly NUL-terminated list), rm_alloc'ed, in *out;
+ * NULL when it has none. ERROR_OUTOFMEMORY only when it has one we could not read for
+ * want of memory: never a silent "no dependencies". */
+DWORD rm_service_dependencies(const WCHAR *svc, WCHAR **out);
+/* TRUE if a dependency list (as rm_service_dependencies gives it; NULL = empty) names
+ * the service `name`, in any case. */
+BOOL rm_service_list_has(const WCHAR *list, const WCHAR *name);
 void rm_services_free(struct rm_services *s);
 
 /* ---- resolve/classify.c: one RM_PROCESS_INFO for a process ---- */

@@ -24,33 +24,30 @@
 
 static SRWLOCK console_lock = SRWLOCK_INIT;
 
+/* A process attached to the console we are on that is neither a nor b: its PID, 0 if there
+ * is none, (DWORD)-1 if we cannot tell. */
+static DWORD console_process_besides(DWORD a, DWORD b)
+{
+    DWORD pids[16], n, i;
+
+    n = GetConsoleProcessList(pids, ARRAYSIZE(pids));
+    for (i = 0; i < n && i < ARRAYSIZE(pids); i++)
+        if (pids[i] != a && pids[i] != b)
+            return pids[i];
+    return n && n <= ARRAYSIZE(pids) ? 0 : (DWORD)-1;
+}
+
 /* Some other process on our own console, to attach back to afterwards (0 if none). */
 static DWORD own_console_peer(void)
 {
-    DWORD pids[16], n, i;
+    DWORD self = GetCurrentProcessId(), peer;
 
     if (!GetConsoleWindow() && !GetStdHandle(STD_INPUT_HANDLE))
         return 0;
-    n = GetConsoleProcessList(pids, ARRAYSIZE(pids));
-    for (i = 0; i < n && i < ARRAYSIZE(pids); i++)
-        if (pids[i] != GetCurrentProcessId())
-            return pids[i];
-    return 0;
+    peer = console_process_besides(self, self);
+    return peer == (DWORD)-1 ? 0 : peer;
 }
 
-/* TRUE if no process but the target (and us) is attached to the console we are on. */
-static BOOL target_is_alone(DWORD pid)
-{
-    DWORD pids[16], n, i;
-
-    n = GetConsoleProcessList(pids, ARRAYSIZE(pids));
-    if (!n || n > ARRAYSIZE(pids))
-        return FALSE;
-    for (i = 0; i < n; i++)
-        if (pids[i] != pid && pids[i] != GetCurrentProcessId())
-            return FALSE;
-    return TRUE;
-}
 
 /* Windows delivers a console signal by starting a thread in the target at kernelbase's
  * exported CtrlRoutine, which runs the target's handlers (or ends it, as Ctrl+C does). We
@@ -126,7 +123,8 @@ BOOL rm_console_ctrl_c(DWORD pid)
         /* Ignore the event ourselves in case it reaches us too. */
         SetConsoleCtrlHandler(NULL, TRUE);
         sent = GenerateConsoleCtrlEvent(CTRL_C_EVENT, pid);
-        if (target_is_alone(pid)) {
+        /* Nobody but the target (and us) shares its console. */
+        if (!console_process_besides(pid, GetCurrentProcessId())) {
             sent = GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) || sent;
             sent = type_ctrl_c() || sent;
         }

@@ -89,28 +89,22 @@ DWORD rm_service_start(const struct rm_run *run, const WCHAR *name)
 BOOL rm_service_host_is_ours(DWORD pid, const WCHAR *const *names, unsigned n)
 {
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE);
-    ENUM_SERVICE_STATUS_PROCESSW *all = NULL;
-    DWORD needed = 0, count = 0, i;
-    BOOL ours = FALSE, listed;
+    struct rm_running_services all;
+    BOOL ours, listed;
+    DWORD i;
     unsigned k;
 
     if (!scm)
         return FALSE;
-    EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE, NULL, 0,
-                          &needed, &count, NULL, NULL);
-    if (needed && (all = rm_alloc(needed)) &&
-        EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE,
-                              (BYTE *)all, needed, &needed, &count, NULL, NULL)) {
-        ours = TRUE;
-        for (i = 0; i < count && ours; i++) {
-            if (all[i].ServiceStatusProcess.dwProcessId != pid)
-                continue;
-            for (listed = FALSE, k = 0; k < n && !listed; k++)
-                listed = !_wcsicmp(all[i].lpServiceName, names[k]);
-            ours = listed;
-        }
+    ours = !rm_services_running(scm, &all);
+    for (i = 0; ours && i < all.count; i++) {
+        if (all.items[i].ServiceStatusProcess.dwProcessId != pid)
+            continue;
+        for (listed = FALSE, k = 0; k < n && !listed; k++)
+            listed = !_wcsicmp(all.items[i].lpServiceName, names[k]);
+        ours = listed;
     }
-    rm_free(all);
+    rm_free(all.items);  /* NULL when the enumeration failed */
     CloseServiceHandle(scm);
     return ours;
 }

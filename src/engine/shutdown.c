@@ -186,8 +186,9 @@ static BOOL stop_app(struct rm_run *run, struct rm_app *app, BOOL agreed)
     return TRUE;
 }
 
-/* The next service to stop: one no other service still to stop depends on. */
-static struct rm_app *next_service(struct rm_apps *apps)
+/* The next service to stop: one no other service still to stop depends on. deps[i] is
+ * the dependency list of apps->items[i], read once for the whole phase. */
+static struct rm_app *next_service(struct rm_apps *apps, WCHAR *const *deps)
 {
     unsigned i, j;
     BOOL needed;
@@ -199,7 +200,7 @@ static struct rm_app *next_service(struct rm_apps *apps)
         for (needed = FALSE, j = 0; j < apps->count && !needed; j++) {
             const struct rm_app *b = &apps->items[j];
             needed = j != i && acting_on(b) && phase_of(&b->info) == PHASE_SERVICE &&
-                     rm_service_depends_on(b->info.strServiceShortName, a->info.strServiceShortName);
+                     rm_service_list_has(deps ? deps[j] : NULL, a->info.strServiceShortName);
         }
         if (!needed)
             return a;
@@ -247,6 +248,35 @@ static BOOL stop_service(struct rm_run *run, struct rm_app *app)
     return TRUE;
 }
 
+/* Services, dependents before what they depend on. Out of memory reading a dependency
+ * list only weakens the order: the SCM then refuses to stop a service whose dependent
+ * still runs (ErrorOnStop), nothing worse. */
+static BOOL stop_services(struct rm_run *run, BOOL *failed)
+{
+    struct rm_apps *apps = &run->session->apps;
+    WCHAR **deps = rm_alloc_array(apps->count + 1, sizeof(WCHAR *));
+    struct rm_app *a;
+    BOOL ok = TRUE;
+    unsigned i;
+
+    for (i = 0; deps && i < apps->count; i++)
+        if (acting_on(&apps->items[i]) && phase_of(&apps->items[i].info) == PHASE_SERVICE)
+            rm_service_dependencies(apps->items[i].info.strServiceShortName, &deps[i]);
+    while (ok && (a = next_service(apps, deps))) {
+        if (rm_run_cancelled(run)) {
+            ok = FALSE;
+            break;
+        }
+        if (!stop_service(run, a))
+            *failed = TRUE;
+        rm_run_step(run);
+    }
+    for (i = 0; deps && i < apps->count; i++)
+        rm_free(deps[i]);
+    rm_free(deps);
+    return ok;
+}
+
 /* Asks every windowed app of a phase first; without force, one refusal stops the call. */
 static BOOL query_phase(struct rm_run *run, enum phase phase, BOOL *agreed, BOOL *refused)
 {
@@ -275,16 +305,8 @@ static BOOL stop_phase(struct rm_run *run, enum phase phase, const BOOL *agreed,
     struct rm_app *a;
     unsigned i;
 
-    if (phase == PHASE_SERVICE) {
-        while ((a = next_service(apps))) {
-            if (rm_run_cancelled(run))
-                return FALSE;
-            if (!stop_service(run, a))
-                *failed = TRUE;
-            rm_run_step(run);
-        }
-        return TRUE;
-    }
+    if (phase == PHASE_SERVICE)
+        return stop_services(run, failed);
     for (i = 0; i < apps->count; i++) {
         a = &apps->items[i];
         if (!acting_on(a) || phase_of(&a->info) != phase)

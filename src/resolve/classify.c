@@ -26,14 +26,6 @@ static const WCHAR *base_name(const WCHAR *path)
     return slash ? slash + 1 : path;
 }
 
-static void copy_name(WCHAR *dst, size_t cap, const WCHAR *src)
-{
-    size_t i;
-    for (i = 0; i + 1 < cap && src[i]; i++)
-        dst[i] = src[i];
-    dst[i] = 0;
-}
-
 BOOL rm_window_is_app(HWND hwnd, DWORD pid)
 {
     WCHAR cls[16];
@@ -85,7 +77,7 @@ static BOOL file_description(const WCHAR *image, WCHAR *out, size_t cap)
                    tr->lang, tr->codepage);
         query[ARRAYSIZE(query) - 1] = 0;
         if (VerQueryValueW(data, query, (void **)&value, &len) && len > 1 && value[0]) {
-            copy_name(out, cap, value);
+            rm_copy_text(out, cap, value);
             ok = TRUE;
         }
     }
@@ -231,12 +223,12 @@ DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HAND
     }
 
     if (info->ApplicationType == RmCritical && image[0])
-        copy_name(info->strAppName, ARRAYSIZE(info->strAppName), base_name(image));
+        rm_copy_text(info->strAppName, ARRAYSIZE(info->strAppName), base_name(image));
     else if (!(image[0] && file_description(image, info->strAppName, ARRAYSIZE(info->strAppName)))) {
         if (w.main && w.title[0])
-            copy_name(info->strAppName, ARRAYSIZE(info->strAppName), w.title);
+            rm_copy_text(info->strAppName, ARRAYSIZE(info->strAppName), w.title);
         else if (image[0])
-            copy_name(info->strAppName, ARRAYSIZE(info->strAppName), base_name(image));
+            rm_copy_text(info->strAppName, ARRAYSIZE(info->strAppName), base_name(image));
     }
     info->bRestartable = info->ApplicationType != RmCritical && h && restart_registered(h);
 
@@ -260,8 +252,8 @@ DWORD rm_classify_service(const struct rm_service *svc, RM_PROCESS_INFO *info, D
     image[0] = 0;
     if ((err = open_process(svc->pid, info, &h, &q, image)))
         return err;
-    copy_name(info->strAppName, ARRAYSIZE(info->strAppName), svc->display);
-    copy_name(info->strServiceShortName, ARRAYSIZE(info->strServiceShortName), svc->name);
+    rm_copy_text(info->strAppName, ARRAYSIZE(info->strAppName), svc->display);
+    rm_copy_text(info->strServiceShortName, ARRAYSIZE(info->strServiceShortName), svc->name);
 
     if (q)
         reason = critical_reason(svc->pid, image);

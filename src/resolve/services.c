@@ -16,13 +16,7 @@ static const WCHAR *const critical_services[] = { L"RpcSs", L"DcomLaunch", L"Plu
 
 #define SERVICES_KEY L"SYSTEM\\CurrentControlSet\\Services\\"
 
-struct running {
-    ENUM_SERVICE_STATUS_PROCESSW *items;  /* in one buffer with their strings */
-    DWORD count;
-};
-
-/* Every running Win32 service with the process hosting it. */
-static DWORD list_running(SC_HANDLE scm, struct running *out)
+DWORD rm_services_running(SC_HANDLE scm, struct rm_running_services *out)
 {
     DWORD needed = 0, count = 0, size = 0, err = ERROR_SUCCESS;
     BYTE *buf = NULL;
@@ -57,10 +51,7 @@ static BOOL is_critical_name(const WCHAR *name)
     return FALSE;
 }
 
-/* The DependOnService value of a service (a doubly NUL-terminated list), rm_alloc'ed, in
- * *out; NULL when it has none. ERROR_OUTOFMEMORY only when it has one we could not read
- * for want of memory: never a silent "no dependencies". */
-static DWORD dependencies_of(const WCHAR *svc, WCHAR **out)
+DWORD rm_service_dependencies(const WCHAR *svc, WCHAR **out)
 {
     WCHAR path[ARRAYSIZE(SERVICES_KEY) + 260], *deps = NULL;
     DWORD type, size = 0, err = ERROR_SUCCESS;
@@ -87,33 +78,23 @@ static DWORD dependencies_of(const WCHAR *svc, WCHAR **out)
     return err;
 }
 
-/* Used to order stops only: out of memory reads as "no", and the SCM then refuses to stop
- * a service whose dependent still runs (ErrorOnStop), rather than anything going wrong. */
-BOOL rm_service_depends_on(const WCHAR *svc, const WCHAR *other)
+BOOL rm_service_list_has(const WCHAR *list, const WCHAR *name)
 {
-    WCHAR *deps, *d;
-    BOOL hit = FALSE;
-
-    dependencies_of(svc, &deps);
-    for (d = deps; d && *d && !hit; d += wcslen(d) + 1)
-        hit = !_wcsicmp(d, other);
-    rm_free(deps);
-    return hit;
+    const WCHAR *d;
+    for (d = list; d && *d; d += wcslen(d) + 1)
+        if (!_wcsicmp(d, name))
+            return TRUE;
+    return FALSE;
 }
 
-/* *hit: the running service `svc` depends on a service of the set. */
-static DWORD depends_on_any(const WCHAR *svc, const struct rm_services *set, BOOL *hit)
+/* TRUE if a dependency list names a service of the set. */
+static BOOL names_any(const WCHAR *deps, const struct rm_services *set)
 {
-    WCHAR *deps, *d;
-    DWORD err = dependencies_of(svc, &deps);
     unsigned i;
-
-    *hit = FALSE;
-    for (d = deps; d && *d && !*hit; d += wcslen(d) + 1)
-        for (i = 0; i < set->count && !*hit; i++)
-            *hit = !_wcsicmp(d, set->items[i].name);
-    rm_free(deps);
-    return err;
+    for (i = 0; i < set->count; i++)
+        if (rm_service_list_has(deps, set->items[i].name))
+            return TRUE;
+    return FALSE;
 }
 
 static BOOL in_set(const struct rm_services *set, const WCHAR *name)
@@ -123,14 +104,6 @@ static BOOL in_set(const struct rm_services *set, const WCHAR *name)
         if (!_wcsicmp(set->items[i].name, name))
             return TRUE;
     return FALSE;
-}
-
-static void copy_truncated(WCHAR *dst, size_t cap, const WCHAR *src)
-{
-    size_t i;
-    for (i = 0; i + 1 < cap && src[i]; i++)
-        dst[i] = src[i];
-    dst[i] = 0;
 }
 
 /* Whether we may stop and start it, and whether it stops at all. */
@@ -144,7 +117,8 @@ static void check_control(SC_HANDLE scm, struct rm_service *s, DWORD controls)
     s->unstoppable = !(controls & SERVICE_ACCEPT_STOP);
 }
 
-static DWORD add(struct rm_services *set, SC_HANDLE scm, const struct running *all, DWORD i)
+static DWORD add(struct rm_services *set, SC_HANDLE scm, const struct rm_running_services *all,
+                 DWORD i)
 {
     const ENUM_SERVICE_STATUS_PROCESSW *e = &all->items[i];
     struct rm_service *s;
@@ -157,8 +131,8 @@ static DWORD add(struct rm_services *set, SC_HANDLE scm, const struct running *a
     s = &set->items[set->count++];
     ZeroMemory(s, sizeof(*s));
     /* The full name for the SCM; RM_PROCESS_INFO gets it cut to CCH_RM_MAX_SVC_NAME. */
-    copy_truncated(s->name, ARRAYSIZE(s->name), e->lpServiceName);
-    copy_truncated(s->display, ARRAYSIZE(s->display),
+    rm_copy_text(s->name, ARRAYSIZE(s->name), e->lpServiceName);
+    rm_copy_text(s->display, ARRAYSIZE(s->display),
                    e->lpDisplayName && e->lpDisplayName[0] ? e->lpDisplayName : e->lpServiceName);
     s->pid = e->ServiceStatusProcess.dwProcessId;
     check_control(scm, s, e->ServiceStatusProcess.dwControlsAccepted);
@@ -176,13 +150,41 @@ static BOOL is_running(const ENUM_SERVICE_STATUS_PROCESSW *e)
            e->ServiceStatusProcess.dwProcessId != 0;
 }
 
+/* Adds, round after round, the running services whose dependencies name one in the set.
+ * Each service's DependOnService is read once, the first time it is needed. */
+static DWORD add_dependents(struct rm_services *set, SC_HANDLE scm,
+                            const struct rm_running_services *all)
+{
+    WCHAR **deps = rm_alloc_array(all->count + 1, sizeof(WCHAR *));
+    BOOL *read = rm_alloc_array(all->count + 1, sizeof(BOOL));
+    DWORD err = deps && read ? ERROR_SUCCESS : ERROR_OUTOFMEMORY, i;
+    unsigned before;
+
+    do {
+        before = set->count;
+        for (i = 0; i < all->count && !err; i++) {
+            if (!is_running(&all->items[i]) || in_set(set, all->items[i].lpServiceName))
+                continue;
+            if (!read[i] && !(err = rm_service_dependencies(all->items[i].lpServiceName, &deps[i])))
+                read[i] = TRUE;
+            if (!err && names_any(deps[i], set))
+                err = add(set, scm, all, i);
+        }
+    } while (!err && set->count != before);
+    for (i = 0; deps && i < all->count; i++)
+        rm_free(deps[i]);
+    rm_free(deps);
+    rm_free(read);
+    return err;
+}
+
 DWORD rm_services_find(const struct rm_registrations *r, const struct rm_pidset *found,
                        struct rm_services *out)
 {
-    struct running all;
+    struct rm_running_services all;
     SC_HANDLE scm;
     DWORD err = ERROR_SUCCESS, i;
-    unsigned k, before;
+    unsigned k;
 
     ZeroMemory(out, sizeof(*out));
     if (!r->nservices && !found->n)
@@ -190,7 +192,7 @@ DWORD rm_services_find(const struct rm_registrations *r, const struct rm_pidset 
     /* No SCM to ask (a stripped-down system): no service can be affected. */
     if (!(scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE)))
         return ERROR_SUCCESS;
-    if ((err = list_running(scm, &all))) {
+    if ((err = rm_services_running(scm, &all))) {
         CloseServiceHandle(scm);
         return err;
     }
@@ -204,16 +206,8 @@ DWORD rm_services_find(const struct rm_registrations *r, const struct rm_pidset 
         if (registered || rm_pidset_has(found, e->ServiceStatusProcess.dwProcessId))
             err = add(out, scm, &all, i);
     }
-    /* Dependents, until no running service depends on one in the set. */
-    do {
-        before = out->count;
-        for (i = 0; i < all.count && !err && out->count; i++) {
-            BOOL hit;
-            if (is_running(&all.items[i]) && !in_set(out, all.items[i].lpServiceName) &&
-                !(err = depends_on_any(all.items[i].lpServiceName, out, &hit)) && hit)
-                err = add(out, scm, &all, i);
-        }
-    } while (!err && out->count != before);
+    if (!err && out->count)
+        err = add_dependents(out, scm, &all);
 
     rm_free(all.items);
     CloseServiceHandle(scm);

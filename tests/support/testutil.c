@@ -32,31 +32,30 @@ static HANDLE spawn_with(DWORD flags, const wchar_t *exe, const wchar_t *args_fm
     return pi.hProcess;
 }
 
-static HANDLE spawn(const wchar_t *exe, const wchar_t *args_fmt, va_list ap)
+/* rmfixture.exe beside this test exe, with the given creation flags. */
+static HANDLE spawn_fixture(DWORD flags, const wchar_t *args_fmt, va_list ap)
 {
-    return spawn_with(0, exe, args_fmt, ap);
+    wchar_t exe[MAX_PATH];
+    tu_bin_path(exe, L"rmfixture.exe");
+    return spawn_with(flags, exe, args_fmt, ap);
 }
 
 HANDLE tu_spawn_fixture_console(const wchar_t *args_fmt, ...)
 {
-    wchar_t exe[MAX_PATH];
     HANDLE h;
     va_list ap;
-    tu_bin_path(exe, L"rmfixture.exe");
     va_start(ap, args_fmt);
-    h = spawn_with(CREATE_NEW_CONSOLE, exe, args_fmt, ap);
+    h = spawn_fixture(CREATE_NEW_CONSOLE, args_fmt, ap);
     va_end(ap);
     return h;
 }
 
 HANDLE tu_spawn_fixture(const wchar_t *args_fmt, ...)
 {
-    wchar_t exe[MAX_PATH];
     HANDLE h;
     va_list ap;
-    tu_bin_path(exe, L"rmfixture.exe");
     va_start(ap, args_fmt);
-    h = spawn(exe, args_fmt, ap);
+    h = spawn_fixture(0, args_fmt, ap);
     va_end(ap);
     return h;
 }
@@ -66,7 +65,7 @@ HANDLE tu_spawn_exe(const wchar_t *exe, const wchar_t *args_fmt, ...)
     HANDLE h;
     va_list ap;
     va_start(ap, args_fmt);
-    h = spawn(exe, args_fmt, ap);
+    h = spawn_with(0, exe, args_fmt, ap);
     va_end(ap);
     return h;
 }
