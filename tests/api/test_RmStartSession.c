@@ -4,7 +4,7 @@
  * of the objects behind a session.
  */
 #include "testutil.h"
-#include "rm.h"
+#include "engine/engine.h"
 
 #include <aclapi.h>
 #include <sddl.h>

@@ -16,7 +16,7 @@
 
 #include "holders.h"
 #include "reader.h"
-#include "nt.h"
+#include "sys/sys.h"
 
 static unsigned live_sessions(void)
 {
@@ -29,7 +29,7 @@ static unsigned live_sessions(void)
  * answers 0 there, so it cannot see a leak. */
 static unsigned own_handles(void)
 {
-    const struct rm_nt *nt = rm_nt_get();
+    const struct rm_sys *nt = rm_sys();
     ULONG size = 1 << 22, ret = 0;
     struct rm_nt_handle_table *t = NULL;
     ULONG_PTR i;

@@ -18,7 +18,7 @@
 #include <wchar.h>
 
 #include "testutil.h"
-#include "rm.h"
+#include "engine/engine.h"
 
 #include <aclapi.h>
 #include <sddl.h>

@@ -2,6 +2,6 @@
  * reader: what the primary would see of every process's registrations. */
 #ifndef RM_TEST_READER_H
 #define RM_TEST_READER_H
-#include "rm.h"
+#include "engine/engine.h"
 DWORD tu_read_session(const WCHAR *key, struct rm_registrations *out);
 #endif
