@@ -45,7 +45,7 @@ struct case_result {
 static DWORD one_pass(struct rm_registrations *regs, double *t, unsigned *found_n)
 {
     struct rm_targets targets;
-    struct rm_pidset found;
+    struct rm_pidset found, denied;
     struct rm_services services;
     RM_PROCESS_INFO info;
     DWORD err, reasons;
@@ -54,6 +54,7 @@ static DWORD one_pass(struct rm_registrations *regs, double *t, unsigned *found_
     unsigned i;
 
     ZeroMemory(&found, sizeof(found));
+    ZeroMemory(&denied, sizeof(denied));
     ZeroMemory(&services, sizeof(services));
     queries = 0;
     query_ms = 0;
@@ -66,7 +67,7 @@ static DWORD one_pass(struct rm_registrations *regs, double *t, unsigned *found_
     t[S_QUERIES] = query_ms;
     t1 = bench_now_ms();
     if (!err)
-        err = rm_modules_find(&targets, &found);
+        err = rm_modules_find(&targets, &found, &denied);
     t[S_MODULES] = bench_now_ms() - t1;
     t1 = bench_now_ms();
     if (!err)
@@ -76,7 +77,7 @@ static DWORD one_pass(struct rm_registrations *regs, double *t, unsigned *found_
     for (i = 0; i < found.n && !err; i++) {
         reasons = 0;
         if (!rm_services_hosted_by(&services, found.pids[i]) &&
-            !rm_classify_process(found.pids[i], &info, &reasons, &keep) && keep)
+            !rm_classify_process(found.pids[i], FALSE, &info, &reasons, &keep) && keep)
             CloseHandle(keep);
     }
     t[S_CLASSIFY] = bench_now_ms() - t1;
@@ -84,6 +85,7 @@ static DWORD one_pass(struct rm_registrations *regs, double *t, unsigned *found_
     *found_n = found.n;
     rm_services_free(&services);
     rm_pidset_free(&found);
+    rm_pidset_free(&denied);
     rm_targets_free(&targets);
     return err;
 }

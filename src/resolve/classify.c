@@ -178,7 +178,8 @@ static DWORD critical_reason(DWORD pid, const WCHAR *image)
     return 0;
 }
 
-DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HANDLE *keep)
+DWORD rm_classify_process(DWORD pid, BOOL uninspected, RM_PROCESS_INFO *info, DWORD *reasons,
+                          HANDLE *keep)
 {
     WCHAR image[MAX_PATH * 2];
     DWORD err, reason, my_session = 0;
@@ -199,7 +200,7 @@ DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HAND
     reason = critical_reason(pid, image);
     if (!reason && info->TSSessionId != (DWORD)RM_INVALID_TS_SESSION && info->TSSessionId != my_session)
         reason = RmRebootReasonSessionMismatch;
-    if (!reason && !h)
+    if (!reason && (!h || uninspected))
         reason = RmRebootReasonPermissionDenied;
     if (reason) {
         info->ApplicationType = RmCritical;

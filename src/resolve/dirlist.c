@@ -39,7 +39,8 @@ DWORD rm_dir_list(const WCHAR *dir, rm_dir_entry_fn fn, void *ctx)
             if (!(e->FileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT)) &&
                 e->FileId.QuadPart &&
                 !fn(ctx, e->FileName, e->FileNameLength / sizeof(WCHAR), e->ShortName,
-                    e->ShortNameLength / sizeof(WCHAR), (ULONGLONG)e->FileId.QuadPart)) {
+                    e->ShortNameLength / sizeof(WCHAR), (ULONGLONG)e->FileId.QuadPart,
+                    (ULONGLONG)e->EndOfFile.QuadPart)) {
                 err = ERROR_CANCELLED;  /* the caller has seen enough */
                 break;
             }

@@ -17,8 +17,14 @@ struct rm_file_id {
     DWORD index_high, index_low;
 };
 
+/* A set of upper-cased names (hash set, grown as needed). */
+struct rm_nameset {
+    WCHAR **slots;
+    unsigned cap, count;
+};
+
 /* A registered file that exists, found by its index; its whole identity (with the volume,
- * the costly half) is read only when an open handle has the same index. */
+ * the costly half) is read only when an open handle or a module has the same index. */
 struct rm_target {
     ULONGLONG index;
     unsigned file;              /* its position in the registrations' files */
@@ -30,8 +36,11 @@ struct rm_targets {
     WCHAR *const *files;        /* the registrations' paths (not owned) */
     struct rm_target *items;    /* the registered files that can be opened, by index */
     unsigned count;
-    WCHAR **paths;              /* hash set of the upper-cased full paths of those that exist */
-    unsigned paths_cap, npaths;
+    unsigned images;            /* how many existing files could be mapped as an image (exe
+                                 * or DLL): module lists are read only when one could */
+    struct rm_nameset names;    /* long and 8.3 file names of those: the modules' pre-filter */
+    struct rm_nameset paths;    /* full paths of those that exist but cannot be opened:
+                                 * compared as text, the one thing left to compare */
 };
 
 /* ERROR_ACCESS_DENIED when a registered path is a directory (as the real DLL). Files that
@@ -42,20 +51,30 @@ BOOL rm_targets_has_index(const struct rm_targets *t, ULONGLONG index);
 /* TRUE if the file of this identity is a target (reads the target's identity on first
  * need, hence not const). */
 BOOL rm_targets_match(struct rm_targets *t, const struct rm_file_id *id);
-BOOL rm_targets_has_path(const struct rm_targets *t, const WCHAR *path);
+/* TRUE if the file a loaded module or an exe image was mapped from (its path as the loader
+ * gives it, in any spelling) is a target: its file name must be a target's long or 8.3
+ * name (no open, no allocation), then the file at that path must have a target's
+ * identity. */
+BOOL rm_targets_match_image(struct rm_targets *t, const WCHAR *path);
+/* The cheap half alone: TRUE if path's file name is a target's long or 8.3 name (or, for
+ * a target that could not be opened, path is its full path). */
+BOOL rm_targets_may_match_image(const struct rm_targets *t, const WCHAR *path);
 void rm_targets_free(struct rm_targets *t);
 /* The identity of an open file; FALSE for anything that is not a disk file. */
 BOOL rm_file_identity(HANDLE file, struct rm_file_id *id);
 /* Only the file index of an open file (NtQueryInformationFile, FileInternalInformation):
  * one query, without the volume. FALSE if the handle has none. */
 BOOL rm_file_index(HANDLE file, ULONGLONG *index);
+/* Smallest file that can be mapped as an image: its DOS header (IMAGE_DOS_HEADER). */
+#define RM_IMAGE_MIN_BYTES 64
 
 /* ---- resolve/dirlist.c: the plain files of a folder and their indices, in one listing ---- */
 
-/* One plain file of the folder (len and short_len in characters, not terminated); return
- * FALSE to stop the listing. */
+/* One plain file of the folder (len and short_len in characters, not terminated; size in
+ * bytes); return FALSE to stop the listing. */
 typedef BOOL (*rm_dir_entry_fn)(void *ctx, const WCHAR *name, unsigned len,
-                                const WCHAR *short_name, unsigned short_len, ULONGLONG index);
+                                const WCHAR *short_name, unsigned short_len, ULONGLONG index,
+                                ULONGLONG size);
 /* Calls fn for each entry of folder dir that is neither a folder nor a reparse point and
  * has a file index. ERROR_SUCCESS when the whole folder was read, ERROR_CANCELLED when fn
  * stopped it, else why the folder could not be read. */
@@ -91,7 +110,24 @@ void rm_open_files_set_query(rm_index_query_fn query);
 
 /* ---- resolve/modules.c: processes that have a target loaded as exe or DLL ---- */
 
-DWORD rm_modules_find(const struct rm_targets *t, struct rm_pidset *found);
+/* Adds to found every process whose exe image or one of whose loaded modules is a target,
+ * whatever the spelling of either path and whichever the bitness of the process; adds to
+ * denied every running process whose modules could not be read. */
+DWORD rm_modules_find(struct rm_targets *t, struct rm_pidset *found, struct rm_pidset *denied);
+
+/* ---- resolve/helper.c: the modules of 64-bit processes, for a 32-bit DLL ---- */
+
+/* The helper's program, beside the DLL (also in SysWOW64 when the DLL is installed there). */
+#define RM_HELPER_EXE L"rmhelper64.exe"
+/* Bound on one run of the helper (start, lists, exit); it is ended when it takes longer. */
+#define RM_HELPER_TIMEOUT_MS 5000
+/* One module of process pid; return FALSE to stop. */
+typedef BOOL (*rm_pid_module_fn)(void *ctx, DWORD pid, const WCHAR *path);
+/* Runs the 64-bit helper once for the processes of pids and calls fn for each module it
+ * lists; *listed receives the processes whose whole list was read. ERROR_SUCCESS also
+ * when the helper is missing or failed (then *listed says what was not read). */
+DWORD rm_helper_modules(const struct rm_pidset *pids, rm_pid_module_fn fn, void *ctx,
+                        struct rm_pidset *listed);
 
 /* ---- resolve/services.c: the running services a session affects ---- */
 
@@ -132,8 +168,11 @@ void rm_services_free(struct rm_services *s);
 
 /* Fills info for pid (and ORs reboot reasons); *keep receives a handle to the process
  * that the session keeps, so the PID cannot be reused under the caller (NULL if it could
- * not be opened). ERROR_NOT_FOUND when the process is gone. */
-DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HANDLE *keep);
+ * not be opened). `uninspected`: we could not tell whether it uses a registered file (its
+ * handles or modules could not be read), so it is RmCritical with PermissionDenied.
+ * ERROR_NOT_FOUND when the process is gone. */
+DWORD rm_classify_process(DWORD pid, BOOL uninspected, RM_PROCESS_INFO *info, DWORD *reasons,
+                          HANDLE *keep);
 /* TRUE if a top-level window belongs to process pid and is the app's own (not the
  * invisible IME window every GUI thread has). */
 BOOL rm_window_is_app(HWND hwnd, DWORD pid);

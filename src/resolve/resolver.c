@@ -46,35 +46,57 @@ static DWORD add_entry(struct rm_affected *out, const RM_PROCESS_INFO *info, DWO
 }
 
 /* The file system's own answer where it has one; the handle walk where the platform does
- * not implement it (Wine). */
-static DWORD find_open_files(struct rm_targets *t, struct rm_pidset *found)
+ * not implement it (Wine). *walked: the walk ran. */
+static DWORD find_open_files(struct rm_targets *t, struct rm_pidset *found, BOOL *walked)
 {
     DWORD err = rm_file_users_find(t, found);
-    return err == ERROR_NOT_SUPPORTED ? rm_open_files_find(t, found) : err;
+    *walked = err == ERROR_NOT_SUPPORTED;
+    return *walked ? rm_open_files_find(t, found) : err;
+}
+
+/* The processes that could not be inspected: where the file system named the users
+ * (§11.3), it has named them whatever our rights, so they are no longer in doubt; where
+ * the walk ran, each is listed (classify: RmCritical, PermissionDenied) rather than left
+ * out silently. */
+static DWORD add_uninspected(const struct rm_pidset *denied, BOOL walked,
+                             struct rm_pidset *found, struct rm_pidset *uninspected)
+{
+    DWORD err = ERROR_SUCCESS;
+    unsigned i;
+
+    for (i = 0; walked && i < denied->n && !err; i++)
+        if (!rm_pidset_has(found, denied->pids[i]) &&
+            !(err = rm_pidset_add(found, denied->pids[i])))
+            err = rm_pidset_add(uninspected, denied->pids[i]);
+    return err;
 }
 
 DWORD rm_resolve(const struct rm_registrations *r, volatile LONG *cancel, struct rm_affected *out)
 {
     struct rm_targets targets;
     struct rm_services services;
-    struct rm_pidset found;
+    struct rm_pidset found, denied, uninspected;
     RM_PROCESS_INFO info;
     HANDLE keep;
     DWORD err, reasons;
+    BOOL walked = FALSE;
     unsigned i;
 
     ZeroMemory(out, sizeof(*out));
     ZeroMemory(&found, sizeof(found));
+    ZeroMemory(&denied, sizeof(denied));
+    ZeroMemory(&uninspected, sizeof(uninspected));
     ZeroMemory(&services, sizeof(services));
     if ((err = rm_targets_build(r, &targets)))
         return err;
     /* RmCancelCurrentTask is honoured between the steps. */
     if (!(err = add_registered_processes(r, &found)) &&
         !(err = cancelled(cancel)) &&
-        !(err = find_open_files(&targets, &found)) &&
+        !(err = find_open_files(&targets, &found, &walked)) &&
         !(err = cancelled(cancel)) &&
-        !(err = rm_modules_find(&targets, &found)) &&
-        !(err = cancelled(cancel)))
+        !(err = rm_modules_find(&targets, &found, &denied)) &&
+        !(err = cancelled(cancel)) &&
+        !(err = add_uninspected(&denied, walked, &found, &uninspected)))
         err = rm_services_find(r, &found, &services);
     rm_targets_free(&targets);
 
@@ -82,7 +104,8 @@ DWORD rm_resolve(const struct rm_registrations *r, volatile LONG *cancel, struct
     for (i = 0; i < found.n && !err && !(err = cancelled(cancel)); i++) {
         reasons = 0;
         if (rm_services_hosted_by(&services, found.pids[i]) ||
-            rm_classify_process(found.pids[i], &info, &reasons, &keep))
+            rm_classify_process(found.pids[i], rm_pidset_has(&uninspected, found.pids[i]),
+                                &info, &reasons, &keep))
             continue;  /* a service, or exited meanwhile */
         err = add_entry(out, &info, reasons, keep);
     }
@@ -94,6 +117,8 @@ DWORD rm_resolve(const struct rm_registrations *r, volatile LONG *cancel, struct
     }
     rm_services_free(&services);
     rm_pidset_free(&found);
+    rm_pidset_free(&denied);
+    rm_pidset_free(&uninspected);
     if (err)
         rm_affected_free(out);
     return err;

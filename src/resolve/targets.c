@@ -1,7 +1,15 @@
 /*
  * targets.c - the registered files as RmGetList looks for them: by identity (volume serial
- * number and file index, the same whatever name or handle reaches the file) for open
- * handles, and by upper-cased full path for loaded modules, whose names the loader gives.
+ * number and file index, the same whatever name or handle reaches the file), for open
+ * handles and for loaded modules and exe images alike. A module is known only by the path
+ * the loader was given (8.3 or long, any case, through a link or another drive); its file
+ * name is first looked up among the targets' long and 8.3 names (a hash lookup, no open),
+ * and only a module that passes is opened and compared by identity.
+ *
+ * A registered file that cannot be mapped as an image (shorter than a DOS header, or not
+ * starting with "MZ") cannot be a module or an exe image: when no target can, no module
+ * list is read at all. The header is read where it is cheap: from the open each file gets
+ * anyway, or from a folder listing's size.
  *
  * The identity is taken in two halves, because its volume half is the costly one (Wine
  * asks its mount manager, another process, for the serial number: about 0.2 ms a file,
@@ -22,32 +30,6 @@
 #include "resolve.h"
 
 enum { TARGET_UNKNOWN, TARGET_KNOWN, TARGET_GONE };
-
-/* Hashes a path as its upper-cased form, so that a lookup needs no upper-cased copy. */
-static unsigned hash_path(const WCHAR *p)
-{
-    unsigned h = 2166136261u;
-    for (; *p; p++)
-        h = (h ^ (WCHAR)towupper(*p)) * 16777619u;
-    return h;
-}
-
-/* TRUE if path, upper-cased, is `upper`. */
-static BOOL same_upper(const WCHAR *upper, const WCHAR *path)
-{
-    for (; *upper && *path; upper++, path++)
-        if (*upper != (WCHAR)towupper(*path))
-            return FALSE;
-    return *upper == *path;
-}
-
-static unsigned pow2_at_least(unsigned n)
-{
-    unsigned c = 16;
-    while (c < n)
-        c *= 2;
-    return c;
-}
 
 static ULONGLONG index_of(const struct rm_file_id *id)
 {
@@ -148,43 +130,135 @@ BOOL rm_targets_match(struct rm_targets *t, const struct rm_file_id *id)
     return FALSE;
 }
 
-static WCHAR *upper_copy(const WCHAR *p)
+static WCHAR *upper_copy(const WCHAR *p, size_t n)
 {
-    size_t n = wcslen(p), i;
     WCHAR *u = rm_alloc_array(n + 1, sizeof(WCHAR));
+    size_t i;
     if (u)
         for (i = 0; i < n; i++)
             u[i] = (WCHAR)towupper(p[i]);
     return u;
 }
 
-/* Takes ownership of upper (an upper-cased path). */
-static void add_path(struct rm_targets *t, WCHAR *upper)
+/* Hash of the first len characters, upper-cased. */
+static unsigned hash_upper(const WCHAR *p, size_t len)
 {
-    unsigned i = hash_path(upper) & (t->paths_cap - 1);
-    while (t->paths[i]) {
-        if (!wcscmp(t->paths[i], upper)) {
-            rm_free(upper);
-            return;
-        }
-        i = (i + 1) & (t->paths_cap - 1);
+    unsigned h = 2166136261u;
+    size_t i;
+    for (i = 0; i < len; i++)
+        h = (h ^ (WCHAR)towupper(p[i])) * 16777619u;
+    return h;
+}
+
+/* TRUE if the first len characters of text, upper-cased, are `upper` (whole). */
+static BOOL same_upper_n(const WCHAR *upper, const WCHAR *text, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len; i++)
+        if (!upper[i] || upper[i] != (WCHAR)towupper(text[i]))
+            return FALSE;
+    return !upper[len];
+}
+
+static BOOL set_has(const struct rm_nameset *s, const WCHAR *text, size_t len)
+{
+    unsigned i;
+    if (!s->count)
+        return FALSE;
+    for (i = hash_upper(text, len) & (s->cap - 1); s->slots[i]; i = (i + 1) & (s->cap - 1))
+        if (same_upper_n(s->slots[i], text, len))
+            return TRUE;
+    return FALSE;
+}
+
+static void set_put(struct rm_nameset *s, WCHAR *upper)
+{
+    unsigned i = hash_upper(upper, wcslen(upper)) & (s->cap - 1);
+    while (s->slots[i])
+        i = (i + 1) & (s->cap - 1);
+    s->slots[i] = upper;
+    s->count++;
+}
+
+/* Adds the first len characters of text, upper-cased (once). */
+static DWORD set_add(struct rm_nameset *s, const WCHAR *text, size_t len)
+{
+    WCHAR *upper;
+    unsigned i;
+
+    if (!len || set_has(s, text, len))
+        return ERROR_SUCCESS;
+    if ((s->count + 1) * 2 > s->cap) {  /* at most half full */
+        struct rm_nameset grown;
+        grown.cap = s->cap ? s->cap * 2 : 16;
+        grown.count = 0;
+        if (!(grown.slots = rm_alloc_array(grown.cap, sizeof(WCHAR *))))
+            return ERROR_OUTOFMEMORY;
+        for (i = 0; i < s->cap; i++)
+            if (s->slots[i])
+                set_put(&grown, s->slots[i]);
+        rm_free(s->slots);
+        *s = grown;
     }
-    t->paths[i] = upper;
-    t->npaths++;
+    if (!(upper = upper_copy(text, len)))
+        return ERROR_OUTOFMEMORY;
+    set_put(s, upper);
+    return ERROR_SUCCESS;
+}
+
+static void set_free(struct rm_nameset *s)
+{
+    unsigned i;
+    for (i = 0; i < s->cap; i++)
+        rm_free(s->slots[i]);
+    rm_free(s->slots);
+    ZeroMemory(s, sizeof(*s));
+}
+
+/* The file name of a path: after its last backslash or slash. */
+static const WCHAR *file_name_of(const WCHAR *path)
+{
+    const WCHAR *p, *name = path;
+    for (p = path; *p; p++)
+        if (*p == L'\\' || *p == L'/')
+            name = p + 1;
+    return name;
 }
 
 /* Allocates nothing: a lookup that could fail for want of memory would be a silent "no",
  * and RmGetList would leave out a process that has the file loaded. */
-BOOL rm_targets_has_path(const struct rm_targets *t, const WCHAR *path)
+BOOL rm_targets_may_match_image(const struct rm_targets *t, const WCHAR *path)
 {
-    unsigned i;
+    const WCHAR *name = file_name_of(path);
+    return set_has(&t->names, name, wcslen(name)) || set_has(&t->paths, path, wcslen(path));
+}
 
-    if (!t->npaths)
+BOOL rm_targets_match_image(struct rm_targets *t, const WCHAR *path)
+{
+    const struct rm_sys *os = rm_sys();
+    struct rm_file_id id;
+    ULONGLONG index;
+    void *redirection = NULL;
+    BOOL hit = FALSE, redirected;
+    HANDLE h;
+
+    if (!rm_targets_may_match_image(t, path))
         return FALSE;
-    for (i = hash_path(path) & (t->paths_cap - 1); t->paths[i]; i = (i + 1) & (t->paths_cap - 1))
-        if (same_upper(t->paths[i], path))
-            return TRUE;
-    return FALSE;
+    if (set_has(&t->paths, path, wcslen(path)))
+        return TRUE;  /* a target we could not open: its text is all we have */
+    /* A 32-bit DLL is given 64-bit processes' paths too: C:\Windows\System32 must not
+     * be redirected to SysWOW64 for this open. */
+    redirected = os->Wow64DisableWow64FsRedirection && os->Wow64DisableWow64FsRedirection(&redirection);
+    h = os->CreateFileW(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                        OPEN_EXISTING, 0, NULL);
+    if (redirected)
+        os->Wow64RevertWow64FsRedirection(redirection);
+    if (h == INVALID_HANDLE_VALUE)
+        return FALSE;  /* gone since it was loaded: not the file registered now */
+    hit = rm_file_index(h, &index) && rm_targets_has_index(t, index) &&
+          rm_file_identity(h, &id) && rm_targets_match(t, &id);
+    os->CloseHandle(h);
+    return hit;
 }
 
 /* From this many registered files in one folder on, the folder is listed instead of
@@ -205,6 +279,7 @@ struct pending {
     ULONGLONG index;        /* valid when has_index */
     BYTE listed;            /* found by its folder's listing: 0 no, 1 in another case, 2 as is */
     BYTE exists, has_index;
+    BYTE image;             /* it could be mapped as an image (or we could not tell) */
 };
 
 /* Folder first (the path up to its last backslash), then name: a folder's files are
@@ -222,19 +297,57 @@ static int by_folder_then_name(const void *a, const void *b)
     return wcscmp(x->upper + x->name_at, y->upper + y->name_at);
 }
 
-/* One registered file opened by itself: does it exist, and its index. */
-static DWORD open_one(const struct rm_targets *t, struct pending *p)
+/* TRUE unless the first bytes of an open file show it cannot be mapped as an image: the
+ * loader needs a whole DOS header, starting with "MZ". */
+static BOOL may_be_image(HANDLE h)
+{
+    BYTE head[RM_IMAGE_MIN_BYTES];
+    DWORD n = 0;
+
+    if (!rm_sys()->ReadFile(h, head, sizeof(head), &n, NULL))
+        return TRUE;  /* unreadable (locked range, say): it could be one */
+    return n == sizeof(head) && head[0] == 'M' && head[1] == 'Z';
+}
+
+/* The long and 8.3 names of a file that could be an image, for the modules' pre-filter,
+ * with the name it was registered by (one FindFirstFileW, no listing of its folder). */
+static DWORD add_names(struct rm_targets *t, const struct pending *p)
 {
     const WCHAR *path = t->files[p->file];
-    DWORD attrs;
+    WIN32_FIND_DATAW found;
+    HANDLE h;
+    DWORD err = set_add(&t->names, path + p->name_at, wcslen(path + p->name_at));
+
+    if (err || (h = rm_sys()->FindFirstFileW(path, &found)) == INVALID_HANDLE_VALUE)
+        return err;
+    rm_sys()->FindClose(h);
+    found.cFileName[ARRAYSIZE(found.cFileName) - 1] = 0;
+    found.cAlternateFileName[ARRAYSIZE(found.cAlternateFileName) - 1] = 0;
+    if (!(err = set_add(&t->names, found.cFileName, wcslen(found.cFileName))))
+        err = set_add(&t->names, found.cAlternateFileName, wcslen(found.cAlternateFileName));
+    return err;
+}
+
+/* One registered file opened by itself: does it exist, its index, and whether it could be
+ * mapped as an image. */
+static DWORD open_one(struct rm_targets *t, struct pending *p)
+{
+    const WCHAR *path = t->files[p->file];
+    DWORD attrs, share = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
     HANDLE h;
 
-    /* No access right is needed to read a file's index, and all sharing is allowed, so a
-     * file that others hold open can still be opened here. Without
-     * FILE_FLAG_BACKUP_SEMANTICS a directory fails to open, so the common case costs one
-     * open, one query and one close. */
-    h = rm_sys()->CreateFileW(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                    OPEN_EXISTING, 0, NULL);
+    /* All sharing is allowed, so a file that others hold open can still be opened here;
+     * read access only for its first bytes (never recalling a file stored offline), and
+     * where even that is refused, no access right at all: a file's index needs none.
+     * Without FILE_FLAG_BACKUP_SEMANTICS a directory fails to open, so the common case
+     * costs one open, one read, one query and one close. */
+    p->image = TRUE;
+    h = rm_sys()->CreateFileW(path, FILE_READ_DATA, share, NULL, OPEN_EXISTING,
+                              FILE_FLAG_OPEN_NO_RECALL, NULL);
+    if (h != INVALID_HANDLE_VALUE)
+        p->image = (BYTE)may_be_image(h);
+    else
+        h = rm_sys()->CreateFileW(path, 0, share, NULL, OPEN_EXISTING, 0, NULL);
     if (h == INVALID_HANDLE_VALUE) {
         attrs = rm_sys()->GetFileAttributesW(path);
         if (attrs == INVALID_FILE_ATTRIBUTES)
@@ -247,14 +360,15 @@ static DWORD open_one(const struct rm_targets *t, struct pending *p)
     p->exists = TRUE;
     p->has_index = (BYTE)rm_file_index(h, &p->index);
     rm_sys()->CloseHandle(h);
-    return ERROR_SUCCESS;
+    return p->image ? add_names(t, p) : ERROR_SUCCESS;
 }
 
 /* The registered files of one folder, matched against its listing. */
 struct folder {
-    const struct rm_targets *t;
+    struct rm_targets *t;
     struct pending *p;      /* sorted by name, no name twice */
     unsigned n, seen, limit;
+    DWORD err;              /* no memory for a name */
     WCHAR upper[MAX_NAME + 1];
 };
 
@@ -277,42 +391,56 @@ static struct pending *by_name(const struct folder *f, const WCHAR *upper_name)
 /* Names are compared as Windows does, in any case; where a case-sensitive folder (Wine
  * on Unix) has two names that differ only in case, the one spelt as registered wins, as
  * it does when the path is opened. */
-static void match(struct folder *f, const WCHAR *name, unsigned len, BOOL long_name,
-                  ULONGLONG index)
+static struct pending *match(struct folder *f, const WCHAR *name, unsigned len,
+                             BOOL long_name, ULONGLONG index)
 {
     struct pending *p;
     unsigned i;
     BYTE how;
 
     if (!len || len > MAX_NAME)
-        return;
+        return NULL;
     for (i = 0; i < len; i++)
         f->upper[i] = (WCHAR)towupper(name[i]);
     f->upper[len] = 0;
     if (!(p = by_name(f, f->upper)))
-        return;
+        return NULL;
     how = long_name && !wcsncmp(f->t->files[p->file] + p->name_at, name, len) ? 2 : 1;
     if (how > p->listed) {
         p->listed = how;
         p->index = index;
     }
+    return p;
 }
 
 static BOOL on_entry(void *ctx, const WCHAR *name, unsigned len, const WCHAR *short_name,
-                     unsigned short_len, ULONGLONG index)
+                     unsigned short_len, ULONGLONG index, ULONGLONG size)
 {
     struct folder *f = ctx;
+    struct pending *a, *b;
+
     if (++f->seen > f->limit)
         return FALSE;
-    match(f, name, len, TRUE, index);
-    match(f, short_name, short_len, FALSE, index);  /* a registered 8.3 name */
-    return TRUE;
+    a = match(f, name, len, TRUE, index);
+    b = match(f, short_name, short_len, FALSE, index);  /* a registered 8.3 name */
+    if (!a && !b)
+        return TRUE;
+    /* The size tells whether it could be an image without opening it; many files are
+     * listed, so their first bytes are not read. */
+    if (a)
+        a->image = size >= RM_IMAGE_MIN_BYTES;
+    if (b)
+        b->image = size >= RM_IMAGE_MIN_BYTES;
+    if (size >= RM_IMAGE_MIN_BYTES && !f->err &&
+        !(f->err = set_add(&f->t->names, name, len)))
+        f->err = set_add(&f->t->names, short_name, short_len);
+    return !f->err;
 }
 
 /* Lists the folder of p[0..n) and takes the index of each registered file found in it.
  * The listing's numbers are trusted only if one file, opened by itself, gives the same
  * (they are the same on NTFS, and under Wine, where both are the inode number). */
-static void list_folder(const struct rm_targets *t, struct pending *p, unsigned n)
+static DWORD list_folder(struct rm_targets *t, struct pending *p, unsigned n)
 {
     struct folder f;
     struct pending check;
@@ -323,7 +451,7 @@ static void list_folder(const struct rm_targets *t, struct pending *p, unsigned 
     if (len && t->files[p[0].file][len - 1] == L':')
         len++;
     if (!(dir = rm_alloc_array(len + 1, sizeof(WCHAR))))
-        return;  /* each file is opened by itself instead */
+        return ERROR_SUCCESS;  /* each file is opened by itself instead */
     memcpy(dir, t->files[p[0].file], len * sizeof(WCHAR));
     ZeroMemory(&f, sizeof(f));
     f.t = t;
@@ -333,26 +461,29 @@ static void list_folder(const struct rm_targets *t, struct pending *p, unsigned 
                                                            : LIST_MIN_ENTRIES;
     rm_dir_list(dir, on_entry, &f);  /* an incomplete listing still tells what it saw */
     rm_free(dir);
+    if (f.err)
+        return f.err;
     for (i = 0; i < n && !p[i].listed; i++)
         ;
     if (i == n)
-        return;
+        return ERROR_SUCCESS;
     check = p[i];
     check.has_index = FALSE;
     if (open_one(t, &check) || !check.has_index || check.index != p[i].index) {
         rm_trace("a folder listing numbers files differently: opening them one by one");
         for (i = 0; i < n; i++)
             p[i].listed = 0;
-        return;
+        return ERROR_SUCCESS;
     }
     for (i = 0; i < n; i++)
         if (p[i].listed)
             p[i].exists = p[i].has_index = TRUE;
+    return ERROR_SUCCESS;
 }
 
 /* Every registered file once: sorted by folder, deduplicated, each folder with many
  * registered files listed, and whatever the listings did not find opened by itself. */
-static DWORD resolve_all(const struct rm_targets *t, struct pending *p, unsigned *n)
+static DWORD resolve_all(struct rm_targets *t, struct pending *p, unsigned *n)
 {
     unsigned i, k, next;
     DWORD err = ERROR_SUCCESS;
@@ -372,7 +503,7 @@ static DWORD resolve_all(const struct rm_targets *t, struct pending *p, unsigned
              next++)
             ;
         if (next - i >= LIST_MIN_FILES && p[i].name_at > 1)
-            list_folder(t, p + i, next - i);
+            err = list_folder(t, p + i, next - i);
         for (k = i; k < next && !err; k++)
             if (!p[k].listed)
                 err = open_one(t, &p[k]);
@@ -386,7 +517,7 @@ static DWORD prepare(const struct rm_registrations *r, struct pending *p)
     unsigned i;
 
     for (i = 0; i < r->nfiles; i++) {
-        if (!(p[i].upper = upper_copy(r->files[i])))
+        if (!(p[i].upper = upper_copy(r->files[i], wcslen(r->files[i]))))
             return ERROR_OUTOFMEMORY;
         p[i].file = i;
         slash = wcsrchr(r->files[i], L'\\');
@@ -403,11 +534,9 @@ DWORD rm_targets_build(const struct rm_registrations *r, struct rm_targets *t)
 
     ZeroMemory(t, sizeof(*t));
     t->files = r->files;
-    t->paths_cap = pow2_at_least(r->nfiles * 2 + 1);
     t->items = rm_alloc_array(r->nfiles ? r->nfiles : 1, sizeof(*t->items));
-    t->paths = rm_alloc_array(t->paths_cap, sizeof(*t->paths));
     p = rm_alloc_array(r->nfiles ? r->nfiles : 1, sizeof(*p));
-    if (!t->items || !t->paths || !p) {
+    if (!t->items || !p) {
         rm_free(p);
         rm_targets_free(t);
         return ERROR_OUTOFMEMORY;
@@ -416,16 +545,17 @@ DWORD rm_targets_build(const struct rm_registrations *r, struct rm_targets *t)
         err = resolve_all(t, p, &n);
     for (i = 0; i < n; i++) {
         if (!err && p[i].exists) {
-            add_path(t, p[i].upper);  /* the set takes it */
+            t->images += p[i].image;
             if (p[i].has_index) {
                 t->items[t->count].index = p[i].index;
                 t->items[t->count].file = p[i].file;
                 t->items[t->count].state = TARGET_UNKNOWN;
                 t->count++;
+            } else {
+                err = set_add(&t->paths, p[i].upper, wcslen(p[i].upper));
             }
-        } else {
-            rm_free(p[i].upper);
         }
+        rm_free(p[i].upper);
     }
     rm_free(p);
     if (err)
@@ -437,11 +567,8 @@ DWORD rm_targets_build(const struct rm_registrations *r, struct rm_targets *t)
 
 void rm_targets_free(struct rm_targets *t)
 {
-    unsigned i;
-    if (t->paths)
-        for (i = 0; i < t->paths_cap; i++)
-            rm_free(t->paths[i]);
-    rm_free(t->paths);
+    set_free(&t->names);
+    set_free(&t->paths);
     rm_free(t->items);
     ZeroMemory(t, sizeof(*t));
 }

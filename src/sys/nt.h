@@ -61,6 +61,18 @@ struct rm_nt_basic_information {
 #define RM_PEB32_PARAMETERS 0x10
 #define RM_PARAMS32_COMMAND_LINE 0x40
 
+/* The loader's list of modules in the 32-bit layout: PEB32.Ldr, PEB_LDR_DATA32's
+ * InLoadOrderModuleList (a LIST_ENTRY32), and in each LDR_DATA_TABLE_ENTRY32 (whose first
+ * field is that list's link) the FullDllName (a UNICODE_STRING32: USHORT Length, USHORT
+ * MaximumLength, ULONG Buffer). */
+#define RM_PEB32_LDR 0x0C
+#define RM_PEB32_IMAGE_BASE 0x08
+#define RM_PEB64_IMAGE_BASE 0x10
+/* Wine 8 only (sys/wine.c): where a 32-bit process's PEB is, after its 64-bit one. */
+#define RM_WINE_PEB32_AFTER_PEB64 0x1000
+#define RM_LDR32_LOAD_ORDER 0x0C
+#define RM_LDR_ENTRY32_FULL_NAME 0x24
+
 typedef LONG (NTAPI *rm_NtQueryInformationProcess_fn)(HANDLE process, ULONG cls, PVOID buf,
                                                        ULONG len, PULONG ret);
 

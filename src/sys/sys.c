@@ -25,6 +25,10 @@ static BOOL CALLBACK build_real(INIT_ONCE *o, void *param, void **context)
     real.GetFileVersionInfoSizeW = GetFileVersionInfoSizeW;
     real.GetFileVersionInfoW = GetFileVersionInfoW;
     real.DuplicateHandle = DuplicateHandle;
+    real.FindFirstFileW = FindFirstFileW;
+    real.FindClose = FindClose;
+    real.Wow64DisableWow64FsRedirection = Wow64DisableWow64FsRedirection;
+    real.Wow64RevertWow64FsRedirection = Wow64RevertWow64FsRedirection;
 
     real.OpenProcess = OpenProcess;
     real.GetProcessTimes = GetProcessTimes;

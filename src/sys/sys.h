@@ -33,6 +33,11 @@ struct rm_sys {
     DWORD (WINAPI *GetFileVersionInfoSizeW)(LPCWSTR, LPDWORD);
     BOOL (WINAPI *GetFileVersionInfoW)(LPCWSTR, DWORD, DWORD, LPVOID);
     BOOL (WINAPI *DuplicateHandle)(HANDLE, HANDLE, HANDLE, LPHANDLE, DWORD, BOOL, DWORD);
+    HANDLE (WINAPI *FindFirstFileW)(LPCWSTR, LPWIN32_FIND_DATAW);
+    BOOL (WINAPI *FindClose)(HANDLE);
+    /* A 32-bit process's own view of C:\Windows\System32 (per thread). */
+    BOOL (WINAPI *Wow64DisableWow64FsRedirection)(PVOID *);
+    BOOL (WINAPI *Wow64RevertWow64FsRedirection)(PVOID);
 
     /* Processes */
     HANDLE (WINAPI *OpenProcess)(DWORD, BOOL, DWORD);

@@ -18,6 +18,13 @@
  *    (measured: AttachConsole fails with ERROR_INVALID_HANDLE); a thread at kernelbase's
  *    CtrlRoutine delivers the signal as Windows' console host would. On Windows a remote
  *    thread is never used (security software flags them).
+ *  - rm_wine_wow64_modules: Wine 8's Toolhelp cannot list the modules of a process of the
+ *    other bitness (CreateToolhelp32Snapshot fails with error 998, measured both ways). A
+ *    64-bit DLL reads a 32-bit process's loader list from its 32-bit PEB instead. Where that
+ *    PEB is differs from Windows too (measured): ProcessWow64Information gives 1, not its
+ *    address; ProcessBasicInformation gives a 64-bit PEB with no loader list, and the
+ *    32-bit PEB is the page after it. That page is used only when it names the same image
+ *    base as the 64-bit PEB. Windows: TH32CS_SNAPMODULE32 lists them (resolve/modules.c).
  */
 #include <string.h>
 #include <wchar.h>
@@ -101,4 +108,80 @@ BOOL rm_wine_ctrl_routine_thread(DWORD pid)
         RM_FAIL(GetLastError(), "CtrlRoutine thread");
     os->CloseHandle(process);
     return thread != NULL;
+}
+
+/* Bound on a loader list: no process has this many modules; a list that seems to is
+ * being changed under us, or is not a list. */
+#define MAX_MODULES 8192
+
+static BOOL read_u32(HANDLE process, ULONG_PTR at, ULONG *out)
+{
+    SIZE_T n = 0;
+    return rm_sys()->ReadProcessMemory(process, (void *)at, out, sizeof(*out), &n) && n == sizeof(*out);
+}
+
+/* Wine 8: the 32-bit PEB is the page after the 64-bit one, if it names the same image. */
+static ULONG_PTR wine_peb32(HANDLE process, ULONG_PTR peb64)
+{
+    ULONG64 image64 = 0;
+    ULONG image32 = 0;
+    SIZE_T n;
+
+    if (!peb64 || !rm_sys()->ReadProcessMemory(process, (void *)(peb64 + RM_PEB64_IMAGE_BASE),
+                                               &image64, sizeof(image64), &n) ||
+        !read_u32(process, peb64 + RM_WINE_PEB32_AFTER_PEB64 + RM_PEB32_IMAGE_BASE, &image32) ||
+        !image64 || image64 != image32)
+        return 0;
+    return peb64 + RM_WINE_PEB32_AFTER_PEB64;
+}
+
+DWORD rm_wine_wow64_modules(DWORD pid, rm_module_fn fn, void *ctx)
+{
+    const struct rm_sys *os = rm_sys();
+    WCHAR path[MAX_PATH * 2];
+    struct rm_nt_basic_information basic;
+    ULONG_PTR peb32 = 0;
+    ULONG ldr, head, entry, buffer;
+    USHORT length;
+    SIZE_T n;
+    DWORD err = ERROR_SUCCESS;
+    unsigned count = 0;
+    HANDLE h;
+
+    if (!rm_sys_is_wine() || sizeof(void *) != 8 || !os->NtQueryInformationProcess)
+        return ERROR_NOT_SUPPORTED;
+    if (!(h = os->OpenProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ, FALSE, pid)))
+        return GetLastError();
+    if (RM_NT_SUCCESS(os->NtQueryInformationProcess(h, RM_ProcessWow64Information, &peb32,
+                                                    sizeof(peb32), NULL)) && peb32 == 1 &&
+        RM_NT_SUCCESS(os->NtQueryInformationProcess(h, RM_ProcessBasicInformation, &basic,
+                                                    sizeof(basic), NULL)))
+        peb32 = wine_peb32(h, (ULONG_PTR)basic.PebBaseAddress);  /* see above */
+    if (!peb32 || peb32 > 0xFFFFFFFFu ||
+        !read_u32(h, peb32 + RM_PEB32_LDR, &ldr) || !ldr) {
+        os->CloseHandle(h);
+        return ERROR_NOT_SUPPORTED;  /* not a WOW64 process, or not started yet */
+    }
+    head = ldr + RM_LDR32_LOAD_ORDER;
+    if (!read_u32(h, head, &entry))
+        err = ERROR_PARTIAL_COPY;
+    while (!err && entry != head) {
+        if (++count > MAX_MODULES || !read_u32(h, entry + RM_LDR_ENTRY32_FULL_NAME + 4, &buffer) ||
+            !os->ReadProcessMemory(h, (void *)(ULONG_PTR)(entry + RM_LDR_ENTRY32_FULL_NAME),
+                                   &length, sizeof(length), &n)) {
+            err = ERROR_PARTIAL_COPY;
+            break;
+        }
+        length = (USHORT)(length / sizeof(WCHAR) < ARRAYSIZE(path) ? length : 0);
+        if (length && buffer &&
+            os->ReadProcessMemory(h, (void *)(ULONG_PTR)buffer, path, length, &n) && n == length) {
+            path[length / sizeof(WCHAR)] = 0;
+            if (!fn(ctx, path))
+                break;
+        }
+        if (!read_u32(h, entry, &entry))
+            err = ERROR_PARTIAL_COPY;
+    }
+    os->CloseHandle(h);
+    return err;
 }

@@ -18,4 +18,11 @@ BOOL rm_wine_console_signal(DWORD pid, BOOL alone);
  * (same bitness only). TRUE if the thread was started. */
 BOOL rm_wine_ctrl_routine_thread(DWORD pid);
 
+/* One loaded module's path; return FALSE to stop. */
+typedef BOOL (*rm_module_fn)(void *ctx, const WCHAR *path);
+/* A 32-bit (WOW64) process's modules, from its 32-bit loader list, for a 64-bit DLL where
+ * Toolhelp cannot list them (Wine: error 998). ERROR_SUCCESS when the whole list was read
+ * (or fn stopped it). */
+DWORD rm_wine_wow64_modules(DWORD pid, rm_module_fn fn, void *ctx);
+
 #endif

@@ -1,0 +1,379 @@
+/*
+ * test_RmGetList_identity.c - a process that uses a registered file as a loaded DLL or as
+ * its exe image is listed whatever spelling either side used (8.3 or long, \\?\ and \\.\,
+ * case, slashes and "..", another name of the same file) and whichever the bitness of the
+ * caller and of the process; a file of the same name that is another file is not. Issue 13.
+ *
+ * Each case starts real loader processes (rmfixture load) and registers one spelling.
+ */
+#include <string.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include "holders.h"
+
+struct loader {
+    HANDLE process;
+    DWORD pid;
+};
+
+/* "EXE load DLL READY" (exe NULL: rmfixture.exe beside us). */
+static struct loader start_loader(const wchar_t *exe, const wchar_t *dll)
+{
+    wchar_t ready_name[64];
+    HANDLE ready = tu_event(ready_name);
+    struct loader l;
+
+    if (exe)
+        l.process = tu_spawn_exe(exe, L"load \"%ls\" %ls", dll, ready_name);
+    else
+        l.process = tu_spawn_fixture(L"load \"%ls\" %ls", dll, ready_name);
+    assert_non_null(l.process);
+    assert_true(tu_wait_event(ready, l.process));
+    CloseHandle(ready);
+    l.pid = GetProcessId(l.process);
+    return l;
+}
+
+static void stop_loader(struct loader *l)
+{
+    TerminateProcess(l->process, 0);
+    WaitForSingleObject(l->process, TU_WAIT_MS);
+    CloseHandle(l->process);
+}
+
+/* The PIDs RmGetList lists for one registered path, in a session of their own. */
+static UINT list_for(const wchar_t *path, DWORD *pids, UINT cap)
+{
+    WCHAR key[CCH_RM_SESSION_KEY + 1];
+    LPCWSTR files[1] = {path};
+    RM_PROCESS_INFO *apps;
+    DWORD h, reasons;
+    UINT n, i;
+
+    assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
+    assert_int_equal(RmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
+    apps = tu_get_list(h, &n, &reasons);
+    for (i = 0; i < n; i++) {
+        print_message("  %ls: %lu %ls type %d\n", path, apps[i].Process.dwProcessId,
+                      apps[i].strAppName, apps[i].ApplicationType);
+        if (i < cap)
+            pids[i] = apps[i].Process.dwProcessId;
+    }
+    free(apps);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    return n;
+}
+
+static BOOL listed(const wchar_t *path, DWORD pid, UINT *count)
+{
+    DWORD pids[16];
+    UINT n = list_for(path, pids, 16), i;
+    if (count)
+        *count = n;
+    for (i = 0; i < n && i < 16; i++)
+        if (pids[i] == pid)
+            return TRUE;
+    print_error("%lu is not listed for %ls (%u listed)\n", pid, path, n);
+    return FALSE;
+}
+
+/* A folder with a space in its name and a DLL with a long name: both have 8.3 names that
+ * differ from the long ones (where the volume makes 8.3 names at all). */
+struct case_files {
+    wchar_t dir[MAX_PATH], dll[MAX_PATH], short_dll[MAX_PATH];
+};
+
+static BOOL make_case(struct case_files *c, const wchar_t *source_dll)
+{
+    wchar_t src[MAX_PATH];
+    tu_temp_path(c->dir, L"Virtual Module");
+    assert_true(CreateDirectoryW(c->dir, NULL));
+    _snwprintf(c->dll, MAX_PATH, L"%ls\\module64 long name.dll", c->dir);
+    if (!source_dll) {
+        tu_bin_path(src, L"rmfixture_dll.dll");
+        source_dll = src;
+    }
+    assert_true(CopyFileW(source_dll, c->dll, FALSE));
+    assert_true(GetShortPathNameW(c->dll, c->short_dll, MAX_PATH) > 0);
+    return _wcsicmp(c->dll, c->short_dll) != 0;
+}
+
+static void remove_case(struct case_files *c)
+{
+    DeleteFileW(c->dll);
+    RemoveDirectoryW(c->dir);
+}
+
+/* Case 1 of the issue, both directions: loaded by the 8.3 name, registered by the long
+ * one, and the other way round. */
+static void test_identity_short_and_long_names(void **state)
+{
+    struct case_files c;
+    struct loader by_short, by_long;
+    UINT n;
+    (void)state;
+
+    if (!make_case(&c, NULL)) {
+        remove_case(&c);
+        skip();  /* this volume makes no 8.3 names */
+    }
+    print_message("long %ls, 8.3 %ls\n", c.dll, c.short_dll);
+    by_short = start_loader(NULL, c.short_dll);
+    by_long = start_loader(NULL, c.dll);
+    assert_true(listed(c.dll, by_short.pid, &n));
+    assert_true(listed(c.dll, by_long.pid, NULL));
+    assert_int_equal(n, 2);
+    assert_true(listed(c.short_dll, by_long.pid, &n));
+    assert_true(listed(c.short_dll, by_short.pid, NULL));
+    assert_int_equal(n, 2);
+    stop_loader(&by_short);
+    stop_loader(&by_long);
+    remove_case(&c);
+}
+
+/* Case 2: registered with the \\?\ prefix (and \\.\), loaded by the plain path; and loaded
+ * with the prefix, registered plainly. */
+static void test_identity_device_prefixes(void **state)
+{
+    struct case_files c;
+    struct loader plain, prefixed;
+    wchar_t long_prefix[MAX_PATH + 8], device[MAX_PATH + 8];
+    UINT n;
+    (void)state;
+
+    make_case(&c, NULL);
+    _snwprintf(long_prefix, ARRAYSIZE(long_prefix), L"\\\\?\\%ls", c.dll);
+    _snwprintf(device, ARRAYSIZE(device), L"\\\\.\\%ls", c.dll);
+    plain = start_loader(NULL, c.dll);
+    prefixed = start_loader(NULL, long_prefix);
+    assert_true(listed(long_prefix, plain.pid, &n));
+    assert_true(listed(long_prefix, prefixed.pid, NULL));
+    assert_int_equal(n, 2);
+    assert_true(listed(device, plain.pid, &n));
+    assert_int_equal(n, 2);
+    assert_true(listed(c.dll, prefixed.pid, &n));
+    assert_int_equal(n, 2);
+    stop_loader(&plain);
+    stop_loader(&prefixed);
+    remove_case(&c);
+}
+
+/* Case, slashes and "..": on either side. */
+static void test_identity_case_slashes_and_dots(void **state)
+{
+    struct case_files c;
+    struct loader odd;
+    wchar_t upper[MAX_PATH], slashes[MAX_PATH * 2], *p, *last;
+    UINT n;
+    (void)state;
+
+    make_case(&c, NULL);
+    wcscpy(upper, c.dll);
+    for (p = upper; *p; p++)
+        *p = (wchar_t)towupper(*p);
+    /* C:/...dir/../<dir name>/module64 long name.dll */
+    last = wcsrchr(c.dir, L'\\');
+    _snwprintf(slashes, ARRAYSIZE(slashes), L"%ls/../%ls/module64 long name.dll", c.dir, last + 1);
+    for (p = slashes; *p; p++)
+        if (*p == L'\\')
+            *p = L'/';
+    odd = start_loader(NULL, slashes);
+    assert_true(listed(c.dll, odd.pid, &n));
+    assert_int_equal(n, 1);
+    assert_true(listed(upper, odd.pid, &n));
+    assert_int_equal(n, 1);
+    assert_true(listed(slashes, odd.pid, &n));
+    assert_int_equal(n, 1);
+    stop_loader(&odd);
+    remove_case(&c);
+}
+
+/* Another name of the same file: a hard link of the same name in another folder, both
+ * directions; and under Wine the same file through the Z: drive (another path to it). */
+static void test_identity_other_names_of_one_file(void **state)
+{
+    typedef char *(CDECL *unix_name_fn)(const wchar_t *);
+    unix_name_fn unix_name = (unix_name_fn)(void (*)(void))GetProcAddress(
+        GetModuleHandleW(L"kernel32.dll"), "wine_get_unix_file_name");
+    struct case_files c;
+    struct loader via_link, via_z;
+    wchar_t other_dir[MAX_PATH], link[MAX_PATH], z_path[MAX_PATH * 2];
+    UINT n;
+    (void)state;
+
+    make_case(&c, NULL);
+    tu_temp_path(other_dir, L"elsewhere");
+    assert_true(CreateDirectoryW(other_dir, NULL));
+    _snwprintf(link, MAX_PATH, L"%ls\\module64 long name.dll", other_dir);
+    assert_true(CreateHardLinkW(link, c.dll, NULL));
+    via_link = start_loader(NULL, link);
+    assert_true(listed(c.dll, via_link.pid, &n));
+    assert_int_equal(n, 1);
+    assert_true(listed(link, via_link.pid, &n));
+    assert_int_equal(n, 1);
+    stop_loader(&via_link);
+
+    if (unix_name) {  /* Wine: Z:\ reaches the Unix root, so the prefix's C: too */
+        char *u = unix_name(c.dll);
+        size_t i;
+        assert_non_null(u);
+        _snwprintf(z_path, ARRAYSIZE(z_path), L"Z:%hs", u);
+        for (i = 0; z_path[i]; i++)
+            if (z_path[i] == L'/')
+                z_path[i] = L'\\';
+        HeapFree(GetProcessHeap(), 0, u);
+        print_message("the same file as %ls\n", z_path);
+        via_z = start_loader(NULL, z_path);
+        assert_true(listed(c.dll, via_z.pid, &n));
+        assert_int_equal(n, 1);
+        stop_loader(&via_z);
+    }
+    DeleteFileW(link);
+    RemoveDirectoryW(other_dir);
+    remove_case(&c);
+}
+
+/* Names are only a pre-filter: a loaded DLL of the same name that is another file is not
+ * a user of the registered one; and an exe started by its 8.3 path is found by its long
+ * one. */
+static void test_identity_same_name_other_file_and_exe_image(void **state)
+{
+    struct case_files c;
+    struct loader other, runner;
+    wchar_t twin_dir[MAX_PATH], twin[MAX_PATH], exe_dir[MAX_PATH], exe[MAX_PATH],
+        short_exe[MAX_PATH], src[MAX_PATH], beside[MAX_PATH];
+    DWORD pids[4];
+    (void)state;
+
+    make_case(&c, NULL);
+    tu_temp_path(twin_dir, L"twin");
+    assert_true(CreateDirectoryW(twin_dir, NULL));
+    _snwprintf(twin, MAX_PATH, L"%ls\\module64 long name.dll", twin_dir);
+    assert_true(CopyFileW(c.dll, twin, FALSE));
+    other = start_loader(NULL, twin);
+    assert_int_equal(list_for(c.dll, pids, 4), 0);
+    stop_loader(&other);
+
+    tu_temp_path(exe_dir, L"Long Exe Folder");
+    assert_true(CreateDirectoryW(exe_dir, NULL));
+    _snwprintf(exe, MAX_PATH, L"%ls\\holder application.exe", exe_dir);
+    tu_bin_path(src, L"rmfixture.exe");
+    assert_true(CopyFileW(src, exe, FALSE));
+    _snwprintf(beside, MAX_PATH, L"%ls\\rstrtmgr.dll", exe_dir);
+    tu_bin_path(src, L"rstrtmgr.dll");
+    assert_true(CopyFileW(src, beside, FALSE));  /* the copy imports our DLL */
+    assert_true(GetShortPathNameW(exe, short_exe, MAX_PATH) > 0);
+    runner = start_loader(short_exe, twin);
+    assert_true(listed(exe, runner.pid, NULL));
+    assert_true(listed(short_exe, runner.pid, NULL));
+    stop_loader(&runner);
+
+    DeleteFileW(exe);
+    DeleteFileW(beside);
+    RemoveDirectoryW(exe_dir);
+    DeleteFileW(twin);
+    RemoveDirectoryW(twin_dir);
+    remove_case(&c);
+}
+
+/* A file of the other architecture's build: "<build>\x64\bin\NAME" from x86 and back. */
+static BOOL other_bitness_path(wchar_t path[MAX_PATH], const wchar_t *name)
+{
+    const wchar_t *mine = sizeof(void *) == 8 ? L"\\x64\\bin\\" : L"\\x86\\bin\\";
+    const wchar_t *theirs = sizeof(void *) == 8 ? L"\\x86\\bin\\" : L"\\x64\\bin\\";
+    wchar_t *at;
+
+    tu_bin_path(path, name);
+    if (!(at = wcsstr(path, mine)))
+        return FALSE;
+    memcpy(at, theirs, wcslen(theirs) * sizeof(wchar_t));
+    return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+/* Case 3 and its reverse: the caller's DLL of one bitness, a process of the other with the
+ * registered DLL loaded: listed, and a forced RmShutdown stops it. */
+static void test_identity_other_bitness(void **state)
+{
+    struct case_files c;
+    struct loader l;
+    wchar_t exe[MAX_PATH], dll[MAX_PATH], beside[MAX_PATH], src[MAX_PATH];
+    WCHAR key[CCH_RM_SESSION_KEY + 1];
+    LPCWSTR files[1];
+    RM_PROCESS_INFO *apps;
+    DWORD h, reasons;
+    BOOL wow64 = FALSE;
+    UINT n;
+    (void)state;
+
+    if (!other_bitness_path(exe, L"rmfixture.exe") ||
+        !other_bitness_path(dll, L"rmfixture_dll.dll")) {
+        print_message("no build of the other architecture beside this one\n");
+        skip();
+    }
+    make_case(&c, dll);
+    /* A private copy of the other fixture, with the other DLL it imports beside it. */
+    _snwprintf(exe, MAX_PATH, L"%ls\\other bitness.exe", c.dir);
+    assert_true(other_bitness_path(src, L"rmfixture.exe"));
+    assert_true(CopyFileW(src, exe, FALSE));
+    _snwprintf(beside, MAX_PATH, L"%ls\\rstrtmgr.dll", c.dir);
+    assert_true(other_bitness_path(src, L"rstrtmgr.dll"));
+    assert_true(CopyFileW(src, beside, FALSE));
+
+    l = start_loader(exe, c.short_dll[0] ? c.short_dll : c.dll);
+    assert_true(IsWow64Process(l.process, &wow64));
+    print_message("loader %lu is %s-bit, we are %u-bit\n", l.pid, wow64 ? "32" : "64",
+                  (unsigned)sizeof(void *) * 8);
+    files[0] = c.dll;
+    assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
+    assert_int_equal(RmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
+    apps = tu_get_list(h, &n, &reasons);
+    assert_int_equal(n, 1);
+    assert_int_equal(apps[0].Process.dwProcessId, l.pid);
+    assert_int_not_equal(apps[0].ApplicationType, RmCritical);
+    free(apps);
+    assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
+    assert_int_equal(WaitForSingleObject(l.process, TU_WAIT_MS), WAIT_OBJECT_0);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    stop_loader(&l);
+    DeleteFileW(exe);
+    DeleteFileW(beside);
+    remove_case(&c);
+}
+
+/* A registered data file (not an image) held open is found by its handle; a data file
+ * nobody holds lists nobody, even while DLLs of its name are loaded. */
+static void test_identity_data_file_is_not_a_module(void **state)
+{
+    struct case_files c;
+    struct loader l;
+    wchar_t data_dir[MAX_PATH], data[MAX_PATH];
+    DWORD pids[4];
+    (void)state;
+
+    make_case(&c, NULL);
+    l = start_loader(NULL, c.dll);
+    tu_temp_path(data_dir, L"data");
+    assert_true(CreateDirectoryW(data_dir, NULL));
+    _snwprintf(data, MAX_PATH, L"%ls\\module64 long name.dll", data_dir);
+    assert_true(tu_create_file(data));
+    assert_int_equal(list_for(data, pids, 4), 0);
+    stop_loader(&l);
+    DeleteFileW(data);
+    RemoveDirectoryW(data_dir);
+    remove_case(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_identity_short_and_long_names),
+        cmocka_unit_test(test_identity_device_prefixes),
+        cmocka_unit_test(test_identity_case_slashes_and_dots),
+        cmocka_unit_test(test_identity_other_names_of_one_file),
+        cmocka_unit_test(test_identity_same_name_other_file_and_exe_image),
+        cmocka_unit_test(test_identity_data_file_is_not_a_module),
+        cmocka_unit_test(test_identity_other_bitness),
+    };
+    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_default_engine_bounds);
+}
