@@ -62,7 +62,7 @@ static DWORD one_pass(struct rm_registrations *regs, double *t, unsigned *found_
         return err;
     t1 = bench_now_ms();
     t[S_TARGETS] = t1 - t0;
-    err = rm_open_files_find(&targets, &found);
+    err = rm_open_files_find(&targets, &found, &denied);
     t[S_OPEN_FILES] = bench_now_ms() - t1;
     t[S_QUERIES] = query_ms;
     t1 = bench_now_ms();

@@ -9,8 +9,9 @@
 #   ROOT    where the DLLs are: ROOT/x64/bin/rstrtmgr.dll and ROOT/x86/bin/rstrtmgr.dll
 #           (default: dist/ of this checkout, as scripts/build.sh lays it out)
 #
-# A 64-bit prefix gets the x64 DLL in system32 and the x86 DLL in syswow64; a 32-bit
-# prefix gets the x86 DLL in system32. The files they replace (Wine's placeholders) are
+# A 64-bit prefix gets the x64 DLL in system32 and the x86 DLL in syswow64, with the x86
+# DLL's 64-bit helper rmhelper64.exe beside it (it lists 64-bit processes' modules for
+# the 32-bit DLL: docs/resolver.md); a 32-bit prefix gets the x86 DLL in system32. The files they replace (Wine's placeholders) are
 # kept as rstrtmgr.dll.wine; --uninstall puts them back and removes the override.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,6 +55,7 @@ if [ $uninstall = 1 ]; then
       mv -f "$dir/rstrtmgr.dll.wine" "$dir/rstrtmgr.dll"
       log "restored Wine's $dir/rstrtmgr.dll"
     fi
+    rm -f "$dir/rmhelper64.exe"
   done
   wine reg delete "$key" /v rstrtmgr /f </dev/null >/dev/null 2>&1 || true
   log "override removed: Wine's own rstrtmgr.dll is used again"
@@ -72,6 +74,13 @@ for t in "${targets[@]}"; do
   fi
   cp -f "$dll" "$dir/rstrtmgr.dll"
   log "$arch: $dll -> $dir/rstrtmgr.dll"
+  # The x86 DLL in a 64-bit prefix needs its helper beside it, in syswow64.
+  if [ "$arch" = x86 ] && [ ${#targets[@]} = 2 ]; then
+    helper=$from/x86/bin/rmhelper64.exe
+    [ -f "$helper" ] || die "$helper not found: build first (bash scripts/build.sh)"
+    cp -f "$helper" "$dir/rmhelper64.exe"
+    log "$arch: $helper -> $dir/rmhelper64.exe"
+  fi
 done
 
 # The override, checked: a registry write right after a prefix is made has been seen to

@@ -255,7 +255,7 @@ static BOOL wanted(const struct rm_nt_handle_entry *e, int file_type, DWORD self
     return !(e->UniqueProcessId == self && e->HandleValue == (ULONG_PTR)probe);
 }
 
-DWORD rm_open_files_find(struct rm_targets *t, struct rm_pidset *found)
+DWORD rm_open_files_find(struct rm_targets *t, struct rm_pidset *found, struct rm_pidset *denied)
 {
     struct rm_nt_handle_table *table = NULL;
     struct inspect_job *job = NULL;
@@ -306,9 +306,13 @@ DWORD rm_open_files_find(struct rm_targets *t, struct rm_pidset *found)
                 rm_sys()->CloseHandle(process);
             process_pid = pid;
             process = rm_sys()->OpenProcess(PROCESS_DUP_HANDLE, FALSE, pid);
+            /* Not ours to look into: it may hold a target, so it is not left out. */
+            if (!process && GetLastError() != ERROR_INVALID_PARAMETER &&
+                (err = rm_pidset_add(denied, pid)))
+                goto out;
         }
         if (!process)
-            continue;  /* gone, or not ours to look into */
+            continue;  /* gone, or reported as denied */
         if (!rm_sys()->DuplicateHandle(process, (HANDLE)e->HandleValue, GetCurrentProcess(), &dup, 0,
                              FALSE, DUPLICATE_SAME_ACCESS))
             continue;  /* closed meanwhile, or not duplicable */

@@ -102,7 +102,9 @@ DWORD rm_file_users_find(const struct rm_targets *t, struct rm_pidset *found);
 
 /* Bound on one handle's queries: a synchronous pipe with a read pending blocks them. */
 #define RM_HANDLE_QUERY_TIMEOUT_MS 250
-DWORD rm_open_files_find(struct rm_targets *t, struct rm_pidset *found);
+/* Adds to found the processes with a handle to a target, to denied those whose handles
+ * may not be duplicated (PROCESS_DUP_HANDLE refused). */
+DWORD rm_open_files_find(struct rm_targets *t, struct rm_pidset *found, struct rm_pidset *denied);
 /* Tests and tools: replace the first per-handle query (NULL restores rm_file_index), to
  * make one block as a pipe does on Windows, or to time them. */
 typedef BOOL (*rm_index_query_fn)(HANDLE file, ULONGLONG *index);

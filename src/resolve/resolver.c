@@ -47,11 +47,12 @@ static DWORD add_entry(struct rm_affected *out, const RM_PROCESS_INFO *info, DWO
 
 /* The file system's own answer where it has one; the handle walk where the platform does
  * not implement it (Wine). *walked: the walk ran. */
-static DWORD find_open_files(struct rm_targets *t, struct rm_pidset *found, BOOL *walked)
+static DWORD find_open_files(struct rm_targets *t, struct rm_pidset *found,
+                              struct rm_pidset *denied, BOOL *walked)
 {
     DWORD err = rm_file_users_find(t, found);
     *walked = err == ERROR_NOT_SUPPORTED;
-    return *walked ? rm_open_files_find(t, found) : err;
+    return *walked ? rm_open_files_find(t, found, denied) : err;
 }
 
 /* The processes that could not be inspected: where the file system named the users
@@ -92,7 +93,7 @@ DWORD rm_resolve(const struct rm_registrations *r, volatile LONG *cancel, struct
     /* RmCancelCurrentTask is honoured between the steps. */
     if (!(err = add_registered_processes(r, &found)) &&
         !(err = cancelled(cancel)) &&
-        !(err = find_open_files(&targets, &found, &walked)) &&
+        !(err = find_open_files(&targets, &found, &denied, &walked)) &&
         !(err = cancelled(cancel)) &&
         !(err = rm_modules_find(&targets, &found, &denied)) &&
         !(err = cancelled(cancel)) &&

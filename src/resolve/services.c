@@ -189,9 +189,11 @@ DWORD rm_services_find(const struct rm_registrations *r, const struct rm_pidset 
     ZeroMemory(out, sizeof(*out));
     if (!r->nservices && !found->n)
         return ERROR_SUCCESS;
-    /* No SCM to ask (a stripped-down system): no service can be affected. */
+    /* Without the SCM nobody can tell which registered services run or which found
+     * processes host services: an answer without them would be silently shorter (or list a
+     * service host as an app to stop). */
     if (!(scm = rm_sys()->OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE)))
-        return ERROR_SUCCESS;
+        return RM_FAIL(GetLastError(), "OpenSCManagerW");
     if ((err = rm_services_running(scm, &all))) {
         rm_sys()->CloseServiceHandle(scm);
         return err;

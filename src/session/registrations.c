@@ -114,8 +114,10 @@ DWORD rm_registrations_refresh(struct rm_registrations *r, struct rm_store *s)
     DWORD err;
     int got;
 
+    /* A record that is not one hides every record after it: answering from the records
+     * before it would be a silently shorter list, so every later call fails instead. */
     if (r->corrupt)
-        return ERROR_SUCCESS;  /* already read as far as the log makes sense */
+        return ERROR_WRITE_FAULT;
     if (!(text_buf = rm_alloc((RM_RECORD_MAX_CHARS + 1) * sizeof(uint16_t))))
         return ERROR_OUTOFMEMORY;
     if ((err = rm_store_lock(s, &v))) {
@@ -132,10 +134,10 @@ DWORD rm_registrations_refresh(struct rm_registrations *r, struct rm_store *s)
             break;
         r->read_offset = offset;
     }
-    if (got < 0) {
-        /* Only a process that ignores the protocol can write this; keep what came before. */
+    if (got < 0 && !err) {
+        /* Only a process that ignores the protocol can write this. */
         r->corrupt = TRUE;
-        RM_FAIL(ERROR_INVALID_DATA, "session log holds an invalid record");
+        err = RM_FAIL(ERROR_WRITE_FAULT, "session log holds an invalid record");
     }
     rm_store_unlock(&v);
     rm_free(text_buf);

@@ -297,13 +297,15 @@ static void test_joined_process_cannot_widen_a_shutdown(void **state)
     forge_close(&f);
     assert_int_equal(RmShutdown(j, RmForceShutdown, NULL), ERROR_SESSION_CREDENTIAL_CONFLICT);
 
+    /* The record that is not one hides what follows it: no answer from what precedes it
+     * (a silently shorter list), and nothing is stopped, the bystander least of all. */
     count = ARRAYSIZE(apps);
-    assert_int_equal(RmGetList(p, &need, &count, apps, &reasons), ERROR_SUCCESS);
-    assert_int_equal(count, 1);
-    assert_int_equal(apps[0].Process.dwProcessId, GetProcessId(holder));
-    assert_int_equal(RmShutdown(p, RmForceShutdown, NULL), ERROR_SUCCESS);
-    assert_int_equal(WaitForSingleObject(holder, TU_WAIT_MS), WAIT_OBJECT_0);
+    assert_int_equal(RmGetList(p, &need, &count, apps, &reasons), ERROR_WRITE_FAULT);
+    assert_int_equal(RmShutdown(p, RmForceShutdown, NULL), ERROR_WRITE_FAULT);
     assert_int_equal(WaitForSingleObject(bystander, 0), WAIT_TIMEOUT);  /* untouched */
+    assert_int_equal(WaitForSingleObject(holder, 0), WAIT_TIMEOUT);
+    TerminateProcess(holder, 0);
+    WaitForSingleObject(holder, TU_WAIT_MS);
 
     assert_int_equal(RmEndSession(j), ERROR_SUCCESS);
     assert_int_equal(RmEndSession(p), ERROR_SUCCESS);

@@ -6,8 +6,8 @@
 #   WORK    our own folder (build/inno): the npm cache, the Wine prefix, each scenario's files
 #   BIN     the x86 build's bin/ (rmfixture.exe, rmfixture_dll.dll, innoprobe.exe)
 #   ROOT    the build folder holding x64/bin/rstrtmgr.dll and x86/bin/rstrtmgr.dll
-#   ACTION  setup | cleanup | a scenario: gui_exe dll_loaded data_file console refuse
-#           refuse_forced several many_files twice wine_stub
+#   ACTION  setup | cleanup | a scenario: gui_exe dll_loaded dll_loaded_x64 data_file
+#           console refuse refuse_forced several many_files twice wine_stub
 #
 # setup fetches Inno Setup 6.4.1 (npm package "innosetup", cached in WORK/npm, never in
 # the source tree) and fails loudly when it cannot; makes the prefix (64-bit with WOW64,
@@ -84,6 +84,8 @@ do_setup() {
     die "syswow64 does not hold our x86 DLL"
   cmp -s "$root/x64/bin/rstrtmgr.dll" "$prefix/drive_c/windows/system32/rstrtmgr.dll" ||
     die "system32 does not hold our x64 DLL"
+  cmp -s "$root/x86/bin/rmhelper64.exe" "$prefix/drive_c/windows/syswow64/rmhelper64.exe" ||
+    die "syswow64 does not hold the x86 DLL's helper rmhelper64.exe"
   # With no rstrtmgr entry in WINEDLLOVERRIDES, a program of each kind that loads the DLL
   # from the system directory (as Inno Setup does) gets ours: the registry says native.
   local arch
@@ -313,6 +315,27 @@ scenario_dll_loaded() {
   expect_restarted pluginhost
 }
 
+# Issue 13's case 3: the 32-bit installer (our x86 DLL from syswow64, its helper beside it)
+# and a 64-bit app with the DLL being replaced loaded. The x86 DLL cannot read a 64-bit
+# app's command line, so under Wine's restart fallback it comes back without arguments
+# (docs/differences.md): only its closing is checked, and what restarted is ended.
+scenario_dll_loaded_x64() {
+  local x64=$root/x64/bin
+  fresh; put_v2 "$x64/rmfixture_dll.dll" plugin.dll
+  put_v1 "$x64/rmfixture.exe" pluginhost64.exe; put_v1 "$x64/rmfixture_dll.dll" plugin.dll
+  launch pluginhost64 "$app_win\\pluginhost64.exe" with-dll "$app_win\\plugin.dll" gui "{READY}" "$host_title"
+  compile "/DCloseMode=yes"
+  install
+  expect_rc 0
+  expect_success_log 1 polite "$host_title"
+  expect_v2 plugin.dll
+  local old; old=$(first_pid pluginhost64)
+  if alive "$old"; then bad "pluginhost64: old PID $old still runs"; else ok "pluginhost64: old PID $old is gone"; fi
+  local again; again=$(wine "$bin/innoprobe.exe" pids "$app_win\\pluginhost64.exe" </dev/null 2>/dev/null | tr -d '\r')
+  [ -n "$again" ] && wine "$bin/innoprobe.exe" kill $again </dev/null >>"$wine_out" 2>&1
+  return 0
+}
+
 scenario_data_file() {
   fresh; printf 'settings v2\r\n' > "$sdir/src/settings.dat"
   start_editor
@@ -446,7 +469,7 @@ scenario_wine_stub() {
 case $action in
   setup) do_setup ;;
   cleanup) do_cleanup ;;
-  gui_exe|dll_loaded|data_file|console|refuse|refuse_forced|several|many_files|twice|wine_stub)
+  gui_exe|dll_loaded|dll_loaded_x64|data_file|console|refuse|refuse_forced|several|many_files|twice|wine_stub)
     "scenario_$action"
     finish ;;
   *) echo "unknown action: $action" >&2; exit 2 ;;

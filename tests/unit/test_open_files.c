@@ -29,7 +29,7 @@ static void test_open_files_abandons_a_blocked_query(void **state)
     HANDLE blocker, ready = tu_event(ready_name), child;
     struct rm_registrations regs;
     struct rm_targets targets;
-    struct rm_pidset found;
+    struct rm_pidset found, denied;
     WCHAR *files[1];
     (void)state;
 
@@ -49,10 +49,11 @@ static void test_open_files_abandons_a_blocked_query(void **state)
     regs.nfiles = 1;
     assert_int_equal(rm_targets_build(&regs, &targets), 0);
     memset(&found, 0, sizeof(found));
+    memset(&denied, 0, sizeof(denied));
     release_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     rm_open_files_set_query(blocking_query);
 
-    assert_int_equal(rm_open_files_find(&targets, &found), 0);
+    assert_int_equal(rm_open_files_find(&targets, &found, &denied), 0);
 
     rm_open_files_set_query(NULL);
     print_message("blocked queries: %ld, holders found: %u\n", blocked_calls, found.n);
@@ -64,6 +65,8 @@ static void test_open_files_abandons_a_blocked_query(void **state)
     Sleep(50);
 
     rm_pidset_free(&found);
+    assert_int_equal(denied.n, 0);  /* every process could be looked into */
+    rm_pidset_free(&denied);
     rm_targets_free(&targets);
     TerminateProcess(child, 0);
     WaitForSingleObject(child, TU_WAIT_MS);

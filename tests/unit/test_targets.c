@@ -140,7 +140,7 @@ static void test_targets_held_file_among_many_is_found(void **state)
     HANDLE ready = tu_event(ready_name), child;
     struct folder_of_files f;
     struct rm_targets t;
-    struct rm_pidset found;
+    struct rm_pidset found, denied;
     (void)state;
 
     make_folder(&f, L"held");
@@ -148,11 +148,14 @@ static void test_targets_held_file_among_many_is_found(void **state)
     assert_true(tu_wait_event(ready, child));
     build(f.paths, MANY, &t, ERROR_SUCCESS);
     memset(&found, 0, sizeof(found));
-    assert_int_equal(rm_open_files_find(&t, &found), ERROR_SUCCESS);
+    memset(&denied, 0, sizeof(denied));
+    assert_int_equal(rm_open_files_find(&t, &found, &denied), ERROR_SUCCESS);
     print_message("holders found: %u\n", found.n);
     assert_int_equal(found.n, 1);
     assert_true(rm_pidset_has(&found, GetProcessId(child)));
     rm_pidset_free(&found);
+    assert_int_equal(denied.n, 0);  /* every process could be looked into */
+    rm_pidset_free(&denied);
     rm_targets_free(&t);
     TerminateProcess(child, 0);
     WaitForSingleObject(child, TU_WAIT_MS);
