@@ -190,9 +190,11 @@ DWORD rm_classify_process(DWORD pid, BOOL uninspected, RM_PROCESS_INFO *info, DW
     image[0] = 0;
     if ((err = open_process(pid, info, &h, &q, image)))
         return err;
-    if (!q) {  /* exists, but we may not even look at it */
+    if (!q) {  /* exists, but we may not even look at it: named by the system's list */
         info->ApplicationType = RmCritical;
         *reasons |= RmRebootReasonPermissionDenied;
+        rm_process_facts_unopened(pid, &info->Process.ProcessStartTime, info->strAppName,
+                                  ARRAYSIZE(info->strAppName));
         return ERROR_SUCCESS;
     }
     rm_sys()->ProcessIdToSessionId(GetCurrentProcessId(), &my_session);

@@ -9,6 +9,28 @@
 
 #include "../session/session.h"
 
+/* ---- resolve/remote.c: what a path names; opens that do not block on a dead server ---- */
+
+enum rm_path_kind {
+    RM_PATH_LOCAL,      /* C:\..., \\?\C:\..., \\?\Volume{...}\... */
+    RM_PATH_REMOTE,     /* \\server\share\..., \\?\UNC\... */
+    RM_PATH_DEVICE      /* \\.\pipe\..., \\.\COM1, \\.\mailslot\...: never opened */
+};
+enum rm_path_kind rm_path_kind(const WCHAR *path);
+/* Bound on one open of a remote path (the SMB client's own timeout is tens of seconds). */
+#define RM_REMOTE_OPEN_TIMEOUT_MS 2000
+/* The servers that did not answer during one call. */
+struct rm_remote {
+    WCHAR **dead;
+    unsigned ndead, cap;
+};
+/* CreateFileW(path, access, all sharing, OPEN_EXISTING, flags), bounded for remote paths:
+ * *timed_out when its server did not answer in time (now or earlier in this call). */
+HANDLE rm_open_any(struct rm_remote *r, const WCHAR *path, DWORD access, DWORD flags,
+                   BOOL *timed_out);
+BOOL rm_remote_is_dead(const struct rm_remote *r, const WCHAR *path);
+void rm_remote_free(struct rm_remote *r);
+
 /* ---- resolve/targets.c: what RmGetList looks for, built from the registrations ---- */
 
 /* A file's identity: the same for every name and every handle of that file. */
@@ -41,6 +63,7 @@ struct rm_targets {
     struct rm_nameset names;    /* long and 8.3 file names of those: the modules' pre-filter */
     struct rm_nameset paths;    /* full paths of those that exist but cannot be opened:
                                  * compared as text, the one thing left to compare */
+    struct rm_remote remote;    /* servers that did not answer in this call */
 };
 
 /* ERROR_ACCESS_DENIED when a registered path is a directory (as the real DLL). Files that

@@ -239,7 +239,7 @@ BOOL rm_targets_match_image(struct rm_targets *t, const WCHAR *path)
     struct rm_file_id id;
     ULONGLONG index;
     void *redirection = NULL;
-    BOOL hit = FALSE, redirected;
+    BOOL hit = FALSE, redirected, timed_out;
     HANDLE h;
 
     if (!rm_targets_may_match_image(t, path))
@@ -249,8 +249,8 @@ BOOL rm_targets_match_image(struct rm_targets *t, const WCHAR *path)
     /* A 32-bit DLL is given 64-bit processes' paths too: C:\Windows\System32 must not
      * be redirected to SysWOW64 for this open. */
     redirected = os->Wow64DisableWow64FsRedirection && os->Wow64DisableWow64FsRedirection(&redirection);
-    h = os->CreateFileW(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                        OPEN_EXISTING, 0, NULL);
+    h = rm_path_kind(path) == RM_PATH_DEVICE ? INVALID_HANDLE_VALUE
+                                              : rm_open_any(&t->remote, path, 0, 0, &timed_out);
     if (redirected)
         os->Wow64RevertWow64FsRedirection(redirection);
     if (h == INVALID_HANDLE_VALUE)
@@ -333,7 +333,8 @@ static DWORD add_names(struct rm_targets *t, const struct pending *p)
 static DWORD open_one(struct rm_targets *t, struct pending *p)
 {
     const WCHAR *path = t->files[p->file];
-    DWORD attrs, share = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
+    DWORD attrs;
+    BOOL timed_out;
     HANDLE h;
 
     /* All sharing is allowed, so a file that others hold open can still be opened here;
@@ -342,12 +343,17 @@ static DWORD open_one(struct rm_targets *t, struct pending *p)
      * Without FILE_FLAG_BACKUP_SEMANTICS a directory fails to open, so the common case
      * costs one open, one read, one query and one close. */
     p->image = TRUE;
-    h = rm_sys()->CreateFileW(path, FILE_READ_DATA, share, NULL, OPEN_EXISTING,
-                              FILE_FLAG_OPEN_NO_RECALL, NULL);
+    if (rm_path_kind(path) == RM_PATH_DEVICE)
+        return ERROR_SUCCESS;  /* a pipe or a device, not a file: never opened (remote.c) */
+    h = rm_open_any(&t->remote, path, FILE_READ_DATA, FILE_FLAG_OPEN_NO_RECALL, &timed_out);
     if (h != INVALID_HANDLE_VALUE)
         p->image = (BYTE)may_be_image(h);
-    else
-        h = rm_sys()->CreateFileW(path, 0, share, NULL, OPEN_EXISTING, 0, NULL);
+    else if (!timed_out)
+        h = rm_open_any(&t->remote, path, 0, 0, &timed_out);
+    if (timed_out) {
+        p->exists = TRUE;  /* its server does not answer: only its text can be compared */
+        return ERROR_SUCCESS;
+    }
     if (h == INVALID_HANDLE_VALUE) {
         attrs = rm_sys()->GetFileAttributesW(path);
         if (attrs == INVALID_FILE_ATTRIBUTES)
@@ -502,7 +508,8 @@ static DWORD resolve_all(struct rm_targets *t, struct pending *p, unsigned *n)
                            !wcsncmp(p[next].upper, p[i].upper, p[i].name_at);
              next++)
             ;
-        if (next - i >= LIST_MIN_FILES && p[i].name_at > 1)
+        if (next - i >= LIST_MIN_FILES && p[i].name_at > 1 &&
+            rm_path_kind(t->files[p[i].file]) == RM_PATH_LOCAL)  /* remote: bounded opens */
             err = list_folder(t, p + i, next - i);
         for (k = i; k < next && !err; k++)
             if (!p[k].listed)
@@ -567,6 +574,7 @@ DWORD rm_targets_build(const struct rm_registrations *r, struct rm_targets *t)
 
 void rm_targets_free(struct rm_targets *t)
 {
+    rm_remote_free(&t->remote);
     set_free(&t->names);
     set_free(&t->paths);
     rm_free(t->items);

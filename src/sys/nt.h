@@ -16,6 +16,26 @@
 #endif
 #define RM_NT_SUCCESS(status) ((LONG)(status) >= 0)
 
+/* SYSTEM_INFORMATION_CLASS value: every process, with its image name and creation time,
+ * readable without opening it (winternl.h's SYSTEM_PROCESS_INFORMATION, whose Reserved1
+ * bytes are spelt out here). */
+#define RM_SystemProcessInformation 5
+
+struct rm_nt_process_entry {
+    ULONG NextEntryOffset;        /* 0 on the last entry */
+    ULONG NumberOfThreads;
+    LARGE_INTEGER Reserved[3];    /* private working set, fault counts, cycle time */
+    LARGE_INTEGER CreateTime;
+    LARGE_INTEGER UserTime;
+    LARGE_INTEGER KernelTime;
+    USHORT ImageNameLength;       /* ImageName, a UNICODE_STRING: bytes, no NUL */
+    USHORT ImageNameMaximumLength;
+    PWSTR ImageNameBuffer;
+    LONG BasePriority;
+    HANDLE UniqueProcessId;
+    HANDLE InheritedFromUniqueProcessId;
+};
+
 /* SYSTEM_INFORMATION_CLASS value: every handle of every process, with full-width PIDs. */
 #define RM_SystemExtendedHandleInformation 64
 

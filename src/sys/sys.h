@@ -129,6 +129,9 @@ BOOL rm_process_start_time(HANDLE process, FILETIME *start);
 BOOL rm_process_is_alive(DWORD pid, const FILETIME *start);
 /* This process's creation time. */
 FILETIME rm_process_self_start(void);
+/* The creation time and image file name (no folder; cut to cap characters) of a process
+ * that may not be opened, from SystemProcessInformation. FALSE if it is not listed. */
+BOOL rm_process_facts_unopened(DWORD pid, FILETIME *start, WCHAR *name, size_t cap);
 
 /* ---- sys/cmdline.c ---- */
 

@@ -14,6 +14,7 @@
 #include "sys/sys.h"
 
 static struct sim_world world;
+static HANDLE dead_release;       /* set at sim_end: opens on a dead server give up */
 static struct rm_sys table;
 static const struct rm_sys *real;
 static WCHAR folder[MAX_PATH];
@@ -177,9 +178,10 @@ static BOOL WINAPI sim_ProcessIdToSessionId(DWORD pid, DWORD *session)
 
 static BOOL WINAPI sim_IsWow64Process(HANDLE h, PBOOL wow64)
 {
-    if (!by_handle(h))
+    struct sim_process *p = by_handle(h);
+    if (!p)
         return real->IsWow64Process(h, wow64);
-    *wow64 = FALSE;
+    *wow64 = p->wow64;
     return TRUE;
 }
 
@@ -328,28 +330,50 @@ static BOOL WINAPI sim_Process32FirstW(HANDLE h, LPPROCESSENTRY32W e)
     return sim_Process32NextW(h, e);
 }
 
-/* Simulated processes have loaded no module of interest: only their exe. */
-static BOOL WINAPI sim_Module32FirstW(HANDLE h, LPMODULEENTRY32W e)
+/* A module snapshot lists the exe, then the modules the test gave (Module32FirstW:
+ * "retrieves information about the first module"). From a 64-bit caller,
+ * TH32CS_SNAPMODULE32 is what includes a WOW64 process's 32-bit modules
+ * (CreateToolhelp32Snapshot docs); without it they are not listed. */
+static BOOL module_entry(struct snapshot *s, LPMODULEENTRY32W e)
 {
-    struct snapshot *s = snapshot_of(h);
-    struct sim_process *p = s ? by_pid(s->pid) : NULL;
-    if (!s)
-        return real->Module32FirstW(h, e);
-    if (!p)
+    struct sim_process *p = by_pid(s->pid);
+    const WCHAR *path;
+
+    if (!p || (sizeof(void *) == 8 && p->wow64 && !(s->flags & TH32CS_SNAPMODULE32))) {
+        SetLastError(ERROR_NO_MORE_FILES);
         return FALSE;
+    }
+    if (s->next == 0)
+        path = p->image;
+    else if (s->next <= SIM_MAX_USES && p->modules[s->next - 1])
+        path = p->modules[s->next - 1];
+    else {
+        SetLastError(ERROR_NO_MORE_FILES);
+        return FALSE;
+    }
+    s->next++;
     ZeroMemory(e, sizeof(*e));
     e->dwSize = sizeof(*e);
     e->th32ProcessID = p->pid;
-    wcsncpy(e->szExePath, p->image, MAX_PATH - 1);
+    wcsncpy(e->szExePath, path, MAX_PATH - 1);
     return TRUE;
+}
+
+static BOOL WINAPI sim_Module32FirstW(HANDLE h, LPMODULEENTRY32W e)
+{
+    struct snapshot *s = snapshot_of(h);
+    if (!s)
+        return real->Module32FirstW(h, e);
+    s->next = 0;
+    return module_entry(s, e);
 }
 
 static BOOL WINAPI sim_Module32NextW(HANDLE h, LPMODULEENTRY32W e)
 {
-    if (!snapshot_of(h))
+    struct snapshot *s = snapshot_of(h);
+    if (!s)
         return real->Module32NextW(h, e);
-    SetLastError(ERROR_NO_MORE_FILES);
-    return FALSE;
+    return module_entry(s, e);
 }
 
 static BOOL WINAPI sim_CloseSnapshotOrHandle(HANDLE h)
@@ -567,6 +591,17 @@ static HANDLE WINAPI sim_CreateFileW(LPCWSTR name, DWORD access, DWORD share,
     if (!_wcsicmp(name, L"CONIN$")) {
         world.typed_keys++;
         SetLastError(ERROR_INVALID_HANDLE);
+        return INVALID_HANDLE_VALUE;
+    }
+    if (!_wcsnicmp(name, L"\\\\.\\pipe\\", 9) || !_wcsnicmp(name, L"\\\\?\\pipe\\", 9))
+        world.pipe_opens++;  /* it would connect to the pipe as a client */
+    /* A server that does not answer: the SMB client gives up after its own timeout, tens
+     * of seconds ("SessTimeout", 60 s by default); then ERROR_BAD_NETPATH. Released at
+     * sim_end. */
+    if (world.dead_server && !_wcsnicmp(name, world.dead_server, wcslen(world.dead_server))) {
+        InterlockedIncrement((volatile LONG *)&world.dead_opens);
+        WaitForSingleObject(dead_release, 60000);
+        SetLastError(ERROR_BAD_NETPATH);
         return INVALID_HANDLE_VALUE;
     }
     return real->CreateFileW(name, access, share, sa, how, flags, tmpl);
@@ -843,9 +878,51 @@ static LONG NTAPI sim_NtQueryInformationFile(HANDLE file, struct rm_nt_io_status
 }
 
 /* The handle table: counted, and empty (simulated processes hold no real handles). */
+/* SystemProcessInformation: one entry per running simulated process, denied or not
+ * (the list needs no right on the processes: NtQuerySystemInformation docs), each with its
+ * creation time and image file name; STATUS_INFO_LENGTH_MISMATCH when it does not fit. */
+static LONG sim_process_list(BYTE *buf, ULONG len, PULONG ret)
+{
+    struct rm_nt_process_entry *e = NULL;
+    ULONG need = 0, at = 0, i, n;
+    const WCHAR *name;
+
+    for (i = 0; i < world.nprocesses; i++)
+        if (!world.processes[i].exited)
+            need += sizeof(*e) + MAX_PATH * sizeof(WCHAR);
+    if (!need)
+        return real->NtQuerySystemInformation(RM_SystemProcessInformation, buf, len, ret);
+    if (ret)
+        *ret = need;
+    if (len < need)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    for (i = 0; i < world.nprocesses; i++) {
+        const struct sim_process *p = &world.processes[i];
+        if (p->exited)
+            continue;
+        if (e)
+            e->NextEntryOffset = at - (ULONG)((BYTE *)e - buf);
+        e = (struct rm_nt_process_entry *)(buf + at);
+        ZeroMemory(e, sizeof(*e));
+        name = wcsrchr(p->image, L'\\') ? wcsrchr(p->image, L'\\') + 1 : p->image;
+        n = (ULONG)wcslen(name);
+        e->CreateTime.LowPart = p->start.dwLowDateTime;
+        e->CreateTime.HighPart = (LONG)p->start.dwHighDateTime;
+        e->ImageNameLength = (USHORT)(n * sizeof(WCHAR));
+        e->ImageNameMaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
+        e->ImageNameBuffer = (PWSTR)(buf + at + sizeof(*e));
+        memcpy(e->ImageNameBuffer, name, (n + 1) * sizeof(WCHAR));
+        e->UniqueProcessId = (HANDLE)(ULONG_PTR)p->pid;
+        at += sizeof(*e) + MAX_PATH * sizeof(WCHAR);
+    }
+    return 0;
+}
+
 static LONG NTAPI sim_NtQuerySystemInformation(ULONG cls, PVOID buf, ULONG len, PULONG ret)
 {
     struct rm_nt_handle_table *t = buf;
+    if (cls == RM_SystemProcessInformation)
+        return sim_process_list(buf, len, ret);
     if (cls != RM_SystemExtendedHandleInformation)
         return real->NtQuerySystemInformation(cls, buf, len, ret);
     world.handle_walks++;
@@ -894,6 +971,13 @@ void sim_temp_file(const WCHAR *name, WCHAR *out)
         CloseHandle(f);
 }
 
+void sim_temp_image(const WCHAR *name, WCHAR *out)
+{
+    _snwprintf(out, MAX_PATH, L"%ls\\%ls", folder, name);
+    out[MAX_PATH - 1] = 0;
+    write_image(out, IMAGE_SUBSYSTEM_WINDOWS_GUI);
+}
+
 struct sim_process *sim_add_process(enum sim_kind kind, const WCHAR *image_name)
 {
     struct sim_process *p = &world.processes[world.nprocesses];
@@ -939,6 +1023,9 @@ struct sim_world *sim_begin(void)
 
     ZeroMemory(&world, sizeof(world));
     ZeroMemory(handles, sizeof(handles));
+    if (!dead_release)
+        dead_release = CreateEventW(NULL, TRUE, FALSE, NULL);
+    ResetEvent(dead_release);
     ZeroMemory(snapshots, sizeof(snapshots));
     real = rm_sys_real();
     table = *real;
@@ -1009,6 +1096,7 @@ void sim_end(void)
     unsigned i;
 
     rm_sys_install(NULL);
+    SetEvent(dead_release);
     for (i = 0; i < ARRAYSIZE(handles); i++)
         if (handles[i].handle)
             CloseHandle(handles[i].handle);

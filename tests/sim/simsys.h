@@ -36,6 +36,8 @@ struct sim_process {
     const WCHAR *restart_args;    /* RegisterApplicationRestart's command line; NULL: none */
     DWORD restart_flags;
     const WCHAR *uses[SIM_MAX_USES];  /* real files it holds open */
+    const WCHAR *modules[SIM_MAX_USES];  /* real files it has loaded, as the loader spells them */
+    BOOL wow64;                   /* a 32-bit process on 64-bit Windows */
     /* what happened to it */
     BOOL exited, terminated;
     unsigned queries, endsession_true, endsession_false, closes, ctrl_c;
@@ -71,6 +73,9 @@ struct sim_world {
     WCHAR last_command[1024];     /* the last CreateProcessW command line */
     DWORD attached;               /* the console the caller is attached to (0: its own) */
     BOOL caller_ignores_ctrl_c;
+    const WCHAR *dead_server;     /* "\\\\name": opens of its paths never answer */
+    unsigned dead_opens;          /* opens of dead_server's paths */
+    unsigned pipe_opens;          /* opens of \\.\pipe\ names */
 };
 
 /* Starts an empty world and installs its table; the returned world lives until sim_end. */
@@ -83,5 +88,7 @@ struct sim_process *sim_add_process(enum sim_kind kind, const WCHAR *image_name)
 struct sim_service *sim_add_service(const WCHAR *name, DWORD host);
 /* A real temporary file (path in out, MAX_PATH), created empty. */
 void sim_temp_file(const WCHAR *name, WCHAR *out);
+/* The same with a PE header (a DLL or exe a process can have loaded). */
+void sim_temp_image(const WCHAR *name, WCHAR *out);
 
 #endif
