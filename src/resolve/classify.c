@@ -26,16 +26,29 @@ static const WCHAR *base_name(const WCHAR *path)
     return slash ? slash + 1 : path;
 }
 
+/* Hidden windows the system gives a program that never showed one of its own: the input
+ * method's "Default IME" (class IME) every thread with a window gets, the text services'
+ * MSCTFIME UI, and COM's apartment windows (OleMainThreadWndClass, CicMarshalWndClass).
+ * A console program that uses COM or an input method is still a console program. */
+static const WCHAR *const helper_classes[] = {
+    L"IME", L"MSCTFIME UI", L"OleMainThreadWndClass", L"CicMarshalWndClass",
+};
+
 BOOL rm_window_is_app(HWND hwnd, DWORD pid)
 {
-    WCHAR cls[16];
+    WCHAR cls[64];
     DWORD owner = 0;
+    unsigned i;
 
     rm_sys()->GetWindowThreadProcessId(hwnd, &owner);
     if (owner != pid)
         return FALSE;
-    /* Every GUI thread has an invisible "Default IME" window (Wine and Windows alike). */
-    return !(rm_sys()->GetClassNameW(hwnd, cls, ARRAYSIZE(cls)) && !wcscmp(cls, L"IME"));
+    if (!rm_sys()->GetClassNameW(hwnd, cls, ARRAYSIZE(cls)))
+        return TRUE;
+    for (i = 0; i < ARRAYSIZE(helper_classes); i++)
+        if (!wcscmp(cls, helper_classes[i]))
+            return FALSE;
+    return TRUE;
 }
 
 struct window_search {

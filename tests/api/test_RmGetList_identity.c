@@ -78,6 +78,12 @@ static BOOL listed(const wchar_t *path, DWORD pid, UINT *count)
     return FALSE;
 }
 
+/* A folder (one left by an earlier run that failed half-way will do). */
+static BOOL make_dir(const wchar_t *dir)
+{
+    return CreateDirectoryW(dir, NULL) || GetLastError() == ERROR_ALREADY_EXISTS;
+}
+
 /* A folder with a space in its name and a DLL with a long name: both have 8.3 names that
  * differ from the long ones (where the volume makes 8.3 names at all). */
 struct case_files {
@@ -88,7 +94,7 @@ static BOOL make_case(struct case_files *c, const wchar_t *source_dll)
 {
     wchar_t src[MAX_PATH];
     tu_temp_path(c->dir, L"Virtual Module");
-    assert_true(CreateDirectoryW(c->dir, NULL));
+    assert_true(make_dir(c->dir));
     _snwprintf(c->dll, MAX_PATH, L"%ls\\module64 long name.dll", c->dir);
     if (!source_dll) {
         tu_bin_path(src, L"rmfixture_dll.dll");
@@ -204,8 +210,9 @@ static void test_identity_other_names_of_one_file(void **state)
 
     make_case(&c, NULL);
     tu_temp_path(other_dir, L"elsewhere");
-    assert_true(CreateDirectoryW(other_dir, NULL));
+    assert_true(make_dir(other_dir));
     _snwprintf(link, MAX_PATH, L"%ls\\module64 long name.dll", other_dir);
+    DeleteFileW(link);  /* left by an earlier run that failed half-way */
     assert_true(CreateHardLinkW(link, c.dll, NULL));
     via_link = start_loader(NULL, link);
     assert_true(listed(c.dll, via_link.pid, &n));
@@ -248,7 +255,7 @@ static void test_identity_same_name_other_file_and_exe_image(void **state)
 
     make_case(&c, NULL);
     tu_temp_path(twin_dir, L"twin");
-    assert_true(CreateDirectoryW(twin_dir, NULL));
+    assert_true(make_dir(twin_dir));
     _snwprintf(twin, MAX_PATH, L"%ls\\module64 long name.dll", twin_dir);
     assert_true(CopyFileW(c.dll, twin, FALSE));
     other = start_loader(NULL, twin);
@@ -256,7 +263,7 @@ static void test_identity_same_name_other_file_and_exe_image(void **state)
     stop_loader(&other);
 
     tu_temp_path(exe_dir, L"Long Exe Folder");
-    assert_true(CreateDirectoryW(exe_dir, NULL));
+    assert_true(make_dir(exe_dir));
     _snwprintf(exe, MAX_PATH, L"%ls\\holder application.exe", exe_dir);
     tu_bin_path(src, L"rmfixture.exe");
     assert_true(CopyFileW(src, exe, FALSE));
@@ -354,7 +361,7 @@ static void test_identity_data_file_is_not_a_module(void **state)
     make_case(&c, NULL);
     l = start_loader(NULL, c.dll);
     tu_temp_path(data_dir, L"data");
-    assert_true(CreateDirectoryW(data_dir, NULL));
+    assert_true(make_dir(data_dir));
     _snwprintf(data, MAX_PATH, L"%ls\\module64 long name.dll", data_dir);
     assert_true(tu_create_file(data));
     assert_int_equal(list_for(data, pids, 4), 0);
@@ -362,6 +369,61 @@ static void test_identity_data_file_is_not_a_module(void **state)
     DeleteFileW(data);
     RemoveDirectoryW(data_dir);
     remove_case(&c);
+}
+
+/* Not a file: a registered pipe name is never opened, which would connect to the pipe as
+ * a client (the server below exits ERROR_PIPE_CONNECTED when anyone does). */
+static void test_identity_pipe_name_not_connected(void **state)
+{
+    wchar_t name[64], path[96], ready_name[64];
+    HANDLE ready = tu_event(ready_name), server, client;
+    DWORD pids[4];
+    (void)state;
+
+    _snwprintf(name, 64, L"rmtest-wait-%lu", GetCurrentProcessId());
+    _snwprintf(path, 96, L"\\\\.\\pipe\\%ls", name);
+    server = tu_spawn_fixture(L"pipe-wait %ls %ls", name, ready_name);
+    assert_true(tu_wait_event(ready, server));
+    assert_int_equal(list_for(path, pids, 4), 0);
+    assert_int_equal(WaitForSingleObject(server, 300), WAIT_TIMEOUT);  /* nobody connected */
+    client = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_true(client != INVALID_HANDLE_VALUE);  /* as RmGetList would have, had it opened it */
+    assert_int_equal(tu_wait_exit(server), ERROR_PIPE_CONNECTED);
+    CloseHandle(client);
+    CloseHandle(server);
+    CloseHandle(ready);
+}
+
+/* Hidden helper windows (COM's, the input method's) do not make a console program a
+ * windowed one: it is RmConsole. */
+static void test_identity_console_with_helper_windows(void **state)
+{
+    wchar_t ready_name[64], path[MAX_PATH];
+    HANDLE ready = tu_event(ready_name), app;
+    WCHAR key[CCH_RM_SESSION_KEY + 1];
+    RM_UNIQUE_PROCESS id;
+    RM_PROCESS_INFO *apps;
+    FILETIME x[3];
+    DWORD h, reasons;
+    UINT n;
+    (void)state;
+
+    tu_temp_path(path, L"unused");
+    app = tu_spawn_fixture_console(L"console-helpers %ls", ready_name);
+    assert_true(tu_wait_event(ready, app));
+    id.dwProcessId = GetProcessId(app);
+    assert_true(GetProcessTimes(app, &id.ProcessStartTime, &x[0], &x[1], &x[2]));
+    assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
+    assert_int_equal(RmRegisterResources(h, 0, NULL, 1, &id, 0, NULL), ERROR_SUCCESS);
+    apps = tu_get_list(h, &n, &reasons);
+    assert_int_equal(n, 1);
+    assert_int_equal(apps[0].ApplicationType, RmConsole);
+    free(apps);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    TerminateProcess(app, 0);
+    WaitForSingleObject(app, TU_WAIT_MS);
+    CloseHandle(app);
+    CloseHandle(ready);
 }
 
 int main(void)
@@ -374,6 +436,8 @@ int main(void)
         cmocka_unit_test(test_identity_same_name_other_file_and_exe_image),
         cmocka_unit_test(test_identity_data_file_is_not_a_module),
         cmocka_unit_test(test_identity_other_bitness),
+        cmocka_unit_test(test_identity_pipe_name_not_connected),
+        cmocka_unit_test(test_identity_console_with_helper_windows),
     };
     return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_default_engine_bounds);
 }
