@@ -12,7 +12,13 @@
  * a read pending blocks queries on its file object. So the queries run on an inspector
  * thread and the walk waits for it with a bound. An inspector stuck on one handle for
  * RM_HANDLE_QUERY_TIMEOUT_MS is abandoned (it cleans up after itself whenever the handle
- * wakes up) and a new one carries on with the handles after it.
+ * wakes up) and a new one carries on with the handles after it. While it stays stuck, that
+ * handle (process and handle value) is skipped by every later walk, so repeated calls do
+ * not leave one more stuck thread each; at most MAX_STUCK are remembered.
+ *
+ * Gentle on the other programs: a duplicate keeps its file object alive (delaying a
+ * delete-on-close, holding a sharing mode), so handles are duplicated, inspected and
+ * closed in batches of INSPECT_BATCH, never all of them at once.
  *
  * Wine quirks: the table's type index for files differs from what NtQueryObject reports,
  * so it is learnt from a file handle of our own; the Object field is always NULL.
@@ -22,6 +28,48 @@
 #include "resolve.h"
 
 #define CLAIM_STOP 0x40000000L
+/* Duplicates alive at once, at most. */
+#define INSPECT_BATCH 256
+/* Stuck handles remembered across calls. */
+#define MAX_STUCK 16
+
+/* A handle an abandoned inspector is still stuck on (pid 0: a free slot), and the
+ * inspector's own duplicate of it, which is a handle of ours that would block as well. */
+static struct {
+    volatile LONG pid;
+    ULONG_PTR value, duplicate;
+} stuck[MAX_STUCK];
+
+static BOOL is_stuck(DWORD pid, ULONG_PTR value)
+{
+    DWORD self = GetCurrentProcessId();
+    unsigned i;
+    for (i = 0; i < MAX_STUCK; i++)
+        if (stuck[i].pid > 0 && (((DWORD)stuck[i].pid == pid && stuck[i].value == value) ||
+                                 (pid == self && stuck[i].duplicate == value)))
+            return TRUE;
+    return FALSE;
+}
+
+/* Remembers a stuck handle; returns its slot + 1, 0 when every slot is taken. */
+static LONG remember_stuck(DWORD pid, ULONG_PTR value, HANDLE duplicate)
+{
+    unsigned i;
+    for (i = 0; i < MAX_STUCK; i++)
+        if (!InterlockedCompareExchange(&stuck[i].pid, -1, 0)) {  /* -1: being filled */
+            stuck[i].value = value;
+            stuck[i].duplicate = (ULONG_PTR)duplicate;
+            InterlockedExchange(&stuck[i].pid, (LONG)pid);
+            return (LONG)i + 1;
+        }
+    return 0;
+}
+
+static void forget_stuck(LONG slot)
+{
+    if (slot > 0 && slot <= MAX_STUCK)
+        InterlockedExchange(&stuck[slot - 1].pid, 0);
+}
 
 static volatile rm_index_query_fn index_query = rm_file_index;
 
@@ -37,6 +85,8 @@ struct inspect_job {
     unsigned count;
     HANDLE *handles;          /* duplicates; each closed by whoever finishes with it */
     DWORD *pids;
+    ULONG_PTR *values;        /* the handles' values in their processes */
+    volatile LONG stuck_slot; /* slot + 1 of the handle it is stuck on; -1 once finished */
     ULONGLONG *indices;       /* the targets' file indices, sorted (the job's own copy) */
     unsigned nindices;
     struct rm_file_id *ids;   /* results, valid where ok[i]: handles with a target's index */
@@ -58,6 +108,7 @@ static void job_release(struct inspect_job *job)
         rm_sys()->CloseHandle(job->done);
     rm_free(job->handles);
     rm_free(job->pids);
+    rm_free(job->values);
     rm_free(job->indices);
     rm_free(job->ids);
     rm_free(job->ok);
@@ -73,6 +124,7 @@ static struct inspect_job *job_new(unsigned count, const ULONGLONG *indices, uns
     job->count = count;
     job->handles = rm_alloc_array(count ? count : 1, sizeof(HANDLE));
     job->pids = rm_alloc_array(count ? count : 1, sizeof(DWORD));
+    job->values = rm_alloc_array(count ? count : 1, sizeof(ULONG_PTR));
     job->ids = rm_alloc_array(count ? count : 1, sizeof(struct rm_file_id));
     job->ok = rm_alloc_array(count ? count : 1, 1);
     job->indices = rm_alloc_array(nindices ? nindices : 1, sizeof(ULONGLONG));
@@ -80,7 +132,7 @@ static struct inspect_job *job_new(unsigned count, const ULONGLONG *indices, uns
     if (job->indices)
         memcpy(job->indices, indices, nindices * sizeof(ULONGLONG));
     job->nindices = nindices;
-    if (!job->handles || !job->pids || !job->ids || !job->ok || !job->indices || !job->done) {
+    if (!job->handles || !job->pids || !job->values || !job->ids || !job->ok || !job->indices || !job->done) {
         job->count = 0;
         job_release(job);
         return NULL;
@@ -121,6 +173,8 @@ static DWORD WINAPI inspector(void *arg)
         job->handles[c] = NULL;
         rm_sys()->CloseHandle(h);
         InterlockedIncrement(&job->finished);
+        if (job->claim & CLAIM_STOP)  /* abandoned: this was the stuck handle */
+            forget_stuck(InterlockedExchange(&job->stuck_slot, -1));
     }
     SetEvent(job->done);
     job_release(job);
@@ -164,6 +218,12 @@ static DWORD inspect_all(struct inspect_job *job, struct rm_targets *t,
             /* Stuck on one handle: take back everything it has not claimed. */
             claimed = InterlockedOr(&job->claim, CLAIM_STOP) & ~CLAIM_STOP;
             rm_trace("a handle query blocked; moving on without it");
+            if ((unsigned)claimed > (unsigned)seen) {  /* it is on item `seen` */
+                LONG slot = remember_stuck(job->pids[seen], job->values[seen],
+                                           job->handles[seen]);
+                if (slot && InterlockedCompareExchange(&job->stuck_slot, slot, 0) != 0)
+                    forget_stuck(slot);  /* it finished meanwhile */
+            }
             if ((unsigned)claimed < job->count) {
                 unsigned n = job->count - (unsigned)claimed;
                 if (!(rest = job_new(n, job->indices, job->nindices))) {
@@ -173,6 +233,7 @@ static DWORD inspect_all(struct inspect_job *job, struct rm_targets *t,
                 for (i = 0; i < n; i++) {
                     rest->handles[i] = job->handles[claimed + i];
                     rest->pids[i] = job->pids[claimed + i];
+                    rest->values[i] = job->values[claimed + i];
                     job->handles[claimed + i] = NULL;
                 }
             }
@@ -258,13 +319,13 @@ static BOOL wanted(const struct rm_nt_handle_entry *e, int file_type, DWORD self
 DWORD rm_open_files_find(struct rm_targets *t, struct rm_pidset *found, struct rm_pidset *denied)
 {
     struct rm_nt_handle_table *table = NULL;
-    struct inspect_job *job = NULL;
+    struct inspect_job *job;
     ULONGLONG *indices = NULL;
     HANDLE probe, process = NULL;
     DWORD err, self = GetCurrentProcessId(), process_pid = 0;
     ULONG_PTR i, n;
     int file_type = -1;
-    unsigned count = 0;
+    unsigned count;
 
     if (!t->count)
         return ERROR_SUCCESS;  /* no registered file can be opened: nothing can hold one */
@@ -279,55 +340,54 @@ DWORD rm_open_files_find(struct rm_targets *t, struct rm_pidset *found, struct r
             file_type = table->Handles[i].ObjectTypeIndex;
             break;
         }
-    for (i = 0; i < n; i++)
-        count += wanted(&table->Handles[i], file_type, self, probe);
     if (!(indices = rm_alloc_array(t->count, sizeof(*indices)))) {
         err = ERROR_OUTOFMEMORY;
         goto out;
     }
     for (i = 0; i < t->count; i++)
         indices[i] = t->items[i].index;  /* sorted, as the targets are */
-    job = job_new(count, indices, t->count);
-    rm_free(indices);
-    if (!job) {
-        err = ERROR_OUTOFMEMORY;
-        goto out;
-    }
-    count = 0;
-    for (i = 0; i < n && count < job->count; i++) {
-        const struct rm_nt_handle_entry *e = &table->Handles[i];
-        DWORD pid = (DWORD)e->UniqueProcessId;
-        HANDLE dup;
-
-        if (!wanted(e, file_type, self, probe))
-            continue;
-        if (pid != process_pid) {
-            if (process)
-                rm_sys()->CloseHandle(process);
-            process_pid = pid;
-            process = rm_sys()->OpenProcess(PROCESS_DUP_HANDLE, FALSE, pid);
-            /* Not ours to look into: it may hold a target, so it is not left out. */
-            if (!process && GetLastError() != ERROR_INVALID_PARAMETER &&
-                (err = rm_pidset_add(denied, pid)))
-                goto out;
+    /* A batch at a time: duplicated, inspected (each closed as soon as it is asked), then
+     * the next. */
+    for (i = 0; i < n && !err;) {
+        if (!(job = job_new(INSPECT_BATCH, indices, t->count))) {
+            err = ERROR_OUTOFMEMORY;
+            break;
         }
-        if (!process)
-            continue;  /* gone, or reported as denied */
-        if (!rm_sys()->DuplicateHandle(process, (HANDLE)e->HandleValue, GetCurrentProcess(), &dup, 0,
-                             FALSE, DUPLICATE_SAME_ACCESS))
-            continue;  /* closed meanwhile, or not duplicable */
-        job->handles[count] = dup;
-        job->pids[count] = pid;
-        count++;
+        for (count = 0; i < n && count < INSPECT_BATCH; i++) {
+            const struct rm_nt_handle_entry *e = &table->Handles[i];
+            DWORD pid = (DWORD)e->UniqueProcessId;
+            HANDLE dup;
+
+            if (!wanted(e, file_type, self, probe) || is_stuck(pid, e->HandleValue))
+                continue;
+            if (pid != process_pid) {
+                if (process)
+                    rm_sys()->CloseHandle(process);
+                process_pid = pid;
+                process = rm_sys()->OpenProcess(PROCESS_DUP_HANDLE, FALSE, pid);
+                /* Not ours to look into: it may hold a target, so it is not left out. */
+                if (!process && GetLastError() != ERROR_INVALID_PARAMETER &&
+                    (err = rm_pidset_add(denied, pid)))
+                    break;
+            }
+            if (!process)
+                continue;  /* gone, or reported as denied */
+            if (!rm_sys()->DuplicateHandle(process, (HANDLE)e->HandleValue, GetCurrentProcess(),
+                                           &dup, 0, FALSE, DUPLICATE_SAME_ACCESS))
+                continue;  /* closed meanwhile, or not duplicable */
+            job->handles[count] = dup;
+            job->pids[count] = pid;
+            job->values[count] = e->HandleValue;
+            count++;
+        }
+        job->count = count;
+        if (err)
+            job_release(job);
+        else
+            err = inspect_all(job, t, found);  /* takes the job */
     }
-    job->count = count;
-    /* The table is not needed any more: free it before the queries, so that the call's
-     * memory peaks at about the table's size, not at the table and the job together. */
-    rm_free(table);
-    table = NULL;
-    err = inspect_all(job, t, found);
-    job = NULL;
 out:
+    rm_free(indices);
     if (process)
         rm_sys()->CloseHandle(process);
     if (probe != INVALID_HANDLE_VALUE)

@@ -8,6 +8,7 @@
 
 #include "testutil.h"
 #include "engine/engine.h"
+#include "sys/sys.h"
 
 static ULONGLONG blocker_index;
 static HANDLE release_event;
@@ -60,9 +61,27 @@ static void test_open_files_abandons_a_blocked_query(void **state)
     assert_true(blocked_calls >= 1);
     assert_true(rm_pidset_has(&found, GetProcessId(child)));
     assert_false(rm_pidset_has(&found, GetCurrentProcessId()));
-    /* Let the abandoned inspector finish; it frees what it holds. */
+
+    /* Later calls skip the handle while its inspector is still stuck: no pile of threads
+     * stuck on one handle, and the holder is still found each time. */
+    blocked_calls = 0;
+    rm_open_files_set_query(blocking_query);
+    for (int i = 0; i < 3; i++) {
+        rm_pidset_free(&found);
+        assert_int_equal(rm_open_files_find(&targets, &found, &denied), 0);
+        assert_true(rm_pidset_has(&found, GetProcessId(child)));
+    }
+    print_message("blocked queries in 3 more calls: %ld\n", blocked_calls);
+    assert_int_equal(blocked_calls, 0);
+
+    /* Let the abandoned inspector finish; it frees what it holds, and the handle is
+     * inspected again from then on. */
     SetEvent(release_event);
-    Sleep(50);
+    Sleep(100);
+    rm_pidset_free(&found);
+    assert_int_equal(rm_open_files_find(&targets, &found, &denied), 0);
+    rm_open_files_set_query(NULL);
+    assert_int_equal(blocked_calls, 1);
 
     rm_pidset_free(&found);
     assert_int_equal(denied.n, 0);  /* every process could be looked into */
@@ -77,10 +96,91 @@ static void test_open_files_abandons_a_blocked_query(void **state)
     DeleteFileW(target_path);
 }
 
+/* The walk's duplicates alive at once, counted through the system table. */
+static HANDLE alive[4096];
+static LONG nalive, most_alive;
+static const struct rm_sys *real_sys;
+static struct rm_sys counting_sys;
+
+static BOOL WINAPI counting_duplicate(HANDLE sp, HANDLE src, HANDLE tp, LPHANDLE out, DWORD access,
+                                      BOOL inherit, DWORD options)
+{
+    BOOL ok = real_sys->DuplicateHandle(sp, src, tp, out, access, inherit, options);
+    if (ok && tp == GetCurrentProcess() && sp != GetCurrentProcess() && nalive < 4096) {
+        alive[nalive++] = *out;
+        if (nalive > most_alive)
+            most_alive = nalive;
+    }
+    return ok;
+}
+
+static BOOL WINAPI counting_close(HANDLE h)
+{
+    LONG i;
+    for (i = 0; i < nalive; i++)
+        if (alive[i] == h) {
+            alive[i] = alive[--nalive];
+            break;
+        }
+    return real_sys->CloseHandle(h);
+}
+
+/* With many file handles in the system, the walk never holds a duplicate of each at once:
+ * it duplicates, asks and closes them in batches. */
+static void test_open_files_duplicates_in_batches(void **state)
+{
+    enum { MANY_HANDLES = 700 };
+    static HANDLE mine[MANY_HANDLES];
+    WCHAR path[MAX_PATH], target_path[MAX_PATH];
+    struct rm_registrations regs;
+    struct rm_targets targets;
+    struct rm_pidset found, denied;
+    WCHAR *files[1];
+    unsigned i;
+    (void)state;
+
+    tu_temp_path(path, L"many.dat");
+    tu_temp_path(target_path, L"batch-target.dat");
+    assert_true(tu_create_file(path));
+    assert_true(tu_create_file(target_path));
+    for (i = 0; i < MANY_HANDLES; i++) {
+        mine[i] = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                              OPEN_EXISTING, 0, NULL);
+        assert_true(mine[i] != INVALID_HANDLE_VALUE);
+    }
+    memset(&regs, 0, sizeof(regs));
+    files[0] = target_path;
+    regs.files = files;
+    regs.nfiles = 1;
+    assert_int_equal(rm_targets_build(&regs, &targets), 0);
+    memset(&found, 0, sizeof(found));
+    memset(&denied, 0, sizeof(denied));
+    real_sys = rm_sys_real();
+    counting_sys = *real_sys;
+    counting_sys.DuplicateHandle = counting_duplicate;
+    counting_sys.CloseHandle = counting_close;
+    nalive = most_alive = 0;
+    rm_sys_install(&counting_sys);
+    assert_int_equal(rm_open_files_find(&targets, &found, &denied), 0);
+    rm_sys_install(NULL);
+    print_message("at most %ld duplicates alive at once, with %u handles of ours to walk\n",
+                  most_alive, (unsigned)MANY_HANDLES);
+    assert_true(most_alive > 0);
+    assert_true(most_alive < MANY_HANDLES / 2);
+    rm_pidset_free(&found);
+    rm_pidset_free(&denied);
+    rm_targets_free(&targets);
+    for (i = 0; i < MANY_HANDLES; i++)
+        CloseHandle(mine[i]);
+    DeleteFileW(path);
+    DeleteFileW(target_path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_files_abandons_a_blocked_query),
+        cmocka_unit_test(test_open_files_duplicates_in_batches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
