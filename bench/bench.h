@@ -39,6 +39,8 @@ struct bench_world {
     WCHAR **paths;              /* registered files; the first held_max are held */
     HANDLE *procs;              /* the holders */
     HANDLE quit;                /* set: the holders exit */
+    WCHAR plugin[MAX_PATH];     /* the DLL the first holder has loaded */
+    WCHAR *plugin_files[1];     /* { plugin }: the "1 loaded DLL" case's registration */
 };
 DWORD bench_world_up(struct bench_world *w, unsigned processes, unsigned files_per_process,
                      unsigned held_max, unsigned max_files);
@@ -92,6 +94,7 @@ DWORD bench_gui_run(unsigned apps, unsigned rounds, struct bench_gui_result *out
 
 struct bench_getlist {
     unsigned files, held;
+    BOOL dll;                   /* the one file is a DLL one holder has loaded (else data) */
     unsigned found;             /* entries RmGetList returned */
     double first_ms;            /* the session's first call, which reads the registrations */
     struct bench_stat ms;       /* the calls after it */

@@ -191,8 +191,8 @@ struct list_case {
     struct bench_getlist *result;
 };
 
-static DWORD open_case(const struct bench_world *w, unsigned f, unsigned h, struct list_case *c,
-                       struct bench_getlist *g)
+static DWORD open_case(const struct bench_world *w, unsigned f, unsigned h, BOOL dll,
+                       struct list_case *c, struct bench_getlist *g)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1];
     double t0;
@@ -201,8 +201,9 @@ static DWORD open_case(const struct bench_world *w, unsigned f, unsigned h, stru
     ZeroMemory(g, sizeof(*g));
     g->files = f;
     g->held = h;
+    g->dll = dll;
     c->result = g;
-    c->files = bench_world_files(w, f, h);
+    c->files = dll ? (WCHAR **)w->plugin_files : bench_world_files(w, f, h);
     if (!(c->call.buf = calloc(LIST_CAP, sizeof(RM_PROCESS_INFO))))
         return ERROR_OUTOFMEMORY;
     if ((err = RmStartSession(&c->call.session, 0, key)))
@@ -295,9 +296,15 @@ static DWORD measure_getlists(const struct bench_world *w, const struct options 
                 continue;
             progress("RmGetList, %u files, %u held: a session and its first call", o->files[i],
                      o->held[j]);
-            err = open_case(w, o->files[i], o->held[j], &cases[n], &r->getlist[n]);
+            err = open_case(w, o->files[i], o->held[j], FALSE, &cases[n], &r->getlist[n]);
             n++;
         }
+    /* And one DLL that one holder has loaded: found only through module lists. */
+    if (!err && n < BENCH_MAX_CASES) {
+        progress("RmGetList, 1 loaded DLL: a session and its first call");
+        err = open_case(w, 1, 0, TRUE, &cases[n], &r->getlist[n]);
+        n++;
+    }
     r->ngetlist = n;
     if (!err)
         err = run_rounds(cases, n, o->reps, r);

@@ -66,6 +66,15 @@ static DWORD mode_hold(int argc, WCHAR **argv)
     for (i = 0; i < ARRAYSIZE(extra_dlls); i++)
         if (!LoadLibraryW(extra_dlls[i]))
             return GetLastError();
+    /* The first holder also has the benchmark's own DLL loaded: the "1 loaded DLL" case. */
+    if (index == 0) {
+        WCHAR *slash;
+        GetModuleFileNameW(NULL, path, MAX_PATH);
+        if ((slash = wcsrchr(path, L'\\')))
+            wcscpy(slash + 1, L"rmbenchplug.dll");
+        if (!LoadLibraryW(path))
+            return GetLastError();
+    }
     if (!(waits[0] = open_parent(argv[8])) ||
         !(waits[1] = OpenEventW(SYNCHRONIZE, FALSE, argv[10])) ||
         !(ready = OpenSemaphoreW(SEMAPHORE_MODIFY_STATE, FALSE, argv[9])))

@@ -110,6 +110,8 @@ DWORD bench_world_up(struct bench_world *w, unsigned processes, unsigned files_p
     CreateDirectoryW(sub, NULL);
     if ((err = create_files(w)))
         return err;
+    bench_bin_path(w->plugin, L"rmbenchplug.dll");
+    w->plugin_files[0] = w->plugin;
 
     _snwprintf(ready_name, 64, L"rmbench-ready-%lu", self);
     _snwprintf(quit_name, 64, L"rmbench-quit-%lu", self);
