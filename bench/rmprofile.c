@@ -46,6 +46,7 @@ static DWORD one_pass(struct rm_registrations *regs, double *t, unsigned *found_
 {
     struct rm_targets targets;
     struct rm_pidset found, denied;
+    struct rm_classify_cache cache;
     struct rm_services services;
     RM_PROCESS_INFO info;
     DWORD err, reasons;
@@ -55,6 +56,7 @@ static DWORD one_pass(struct rm_registrations *regs, double *t, unsigned *found_
 
     ZeroMemory(&found, sizeof(found));
     ZeroMemory(&denied, sizeof(denied));
+    ZeroMemory(&cache, sizeof(cache));
     ZeroMemory(&services, sizeof(services));
     queries = 0;
     query_ms = 0;
@@ -77,7 +79,7 @@ static DWORD one_pass(struct rm_registrations *regs, double *t, unsigned *found_
     for (i = 0; i < found.n && !err; i++) {
         reasons = 0;
         if (!rm_services_hosted_by(&services, found.pids[i]) &&
-            !rm_classify_process(found.pids[i], FALSE, &info, &reasons, &keep) && keep)
+            !rm_classify_process(found.pids[i], FALSE, &cache, &info, &reasons, &keep) && keep)
             CloseHandle(keep);
     }
     t[S_CLASSIFY] = bench_now_ms() - t1;
@@ -86,6 +88,7 @@ static DWORD one_pass(struct rm_registrations *regs, double *t, unsigned *found_
     rm_services_free(&services);
     rm_pidset_free(&found);
     rm_pidset_free(&denied);
+    rm_classify_cache_free(&cache);
     rm_targets_free(&targets);
     return err;
 }

@@ -191,12 +191,77 @@ static DWORD critical_reason(DWORD pid, const WCHAR *image)
     return 0;
 }
 
-DWORD rm_classify_process(DWORD pid, BOOL uninspected, RM_PROCESS_INFO *info, DWORD *reasons,
-                          HANDLE *keep)
+/* The facts of an image that do not depend on the process running it, read once per
+ * call (and per image) when there is a cache. */
+struct image_facts {
+    BOOL has_description, console;
+    WCHAR description[CCH_RM_MAX_APP_NAME + 1];
+};
+
+static void read_image_facts(const WCHAR *image, struct image_facts *f)
+{
+    f->has_description = file_description(image, f->description, ARRAYSIZE(f->description));
+    f->console = rm_image_is_console(image);
+}
+
+static void image_facts(struct rm_classify_cache *c, const WCHAR *image, struct image_facts *f)
+{
+    unsigned i;
+    size_t n;
+
+    for (i = 0; c && i < c->nimages; i++)
+        if (!_wcsicmp(c->images[i].image, image)) {
+            f->has_description = c->images[i].has_description;
+            f->console = c->images[i].console;
+            memcpy(f->description, c->images[i].description, sizeof(f->description));
+            return;
+        }
+    read_image_facts(image, f);
+    if (!c)
+        return;
+    /* Kept in a ring of a few: a call rarely sees more distinct images among the users of
+     * its files, and a miss only costs a read. */
+    i = c->nimages < RM_CLASSIFY_CACHE_IMAGES ? c->nimages++ : c->next++ % RM_CLASSIFY_CACHE_IMAGES;
+    rm_free(c->images[i].image);
+    n = wcslen(image) + 1;
+    if (!(c->images[i].image = rm_alloc_array(n, sizeof(WCHAR)))) {
+        c->images[i] = c->images[--c->nimages];  /* no memory: not cached */
+        return;
+    }
+    memcpy(c->images[i].image, image, n * sizeof(WCHAR));
+    c->images[i].has_description = f->has_description;
+    c->images[i].console = f->console;
+    memcpy(c->images[i].description, f->description, sizeof(f->description));
+}
+
+void rm_classify_cache_free(struct rm_classify_cache *cache)
+{
+    unsigned i;
+    for (i = 0; i < cache->nimages; i++)
+        rm_free(cache->images[i].image);
+    ZeroMemory(cache, sizeof(*cache));
+}
+
+static DWORD own_session(struct rm_classify_cache *c)
+{
+    DWORD session = 0;
+    if (c && c->has_session)
+        return c->my_session;
+    rm_sys()->ProcessIdToSessionId(GetCurrentProcessId(), &session);
+    if (c) {
+        c->my_session = session;
+        c->has_session = TRUE;
+    }
+    return session;
+}
+
+DWORD rm_classify_process(DWORD pid, BOOL uninspected, struct rm_classify_cache *cache,
+                          RM_PROCESS_INFO *info, DWORD *reasons, HANDLE *keep)
 {
     WCHAR image[MAX_PATH * 2];
-    DWORD err, reason, my_session = 0;
+    DWORD err, reason, my_session;
     struct window_search w;
+    struct image_facts facts;
     HANDLE h, q;
 
     *keep = NULL;
@@ -210,7 +275,10 @@ DWORD rm_classify_process(DWORD pid, BOOL uninspected, RM_PROCESS_INFO *info, DW
                                   ARRAYSIZE(info->strAppName));
         return ERROR_SUCCESS;
     }
-    rm_sys()->ProcessIdToSessionId(GetCurrentProcessId(), &my_session);
+    my_session = own_session(cache);
+    ZeroMemory(&facts, sizeof(facts));
+    if (image[0])
+        image_facts(cache, image, &facts);
 
     reason = critical_reason(pid, image);
     if (!reason && info->TSSessionId != (DWORD)RM_INVALID_TS_SESSION && info->TSSessionId != my_session)
@@ -232,7 +300,7 @@ DWORD rm_classify_process(DWORD pid, BOOL uninspected, RM_PROCESS_INFO *info, DW
             info->ApplicationType = RmMainWindow;
         else if (w.any)
             info->ApplicationType = RmOtherWindow;
-        else if (image[0] && rm_image_is_console(image))
+        else if (facts.console)
             info->ApplicationType = RmConsole;
         else
             info->ApplicationType = RmUnknownApp;
@@ -240,7 +308,9 @@ DWORD rm_classify_process(DWORD pid, BOOL uninspected, RM_PROCESS_INFO *info, DW
 
     if (info->ApplicationType == RmCritical && image[0])
         rm_copy_text(info->strAppName, ARRAYSIZE(info->strAppName), base_name(image));
-    else if (!(image[0] && file_description(image, info->strAppName, ARRAYSIZE(info->strAppName)))) {
+    else if (facts.has_description)
+        rm_copy_text(info->strAppName, ARRAYSIZE(info->strAppName), facts.description);
+    else {
         if (w.main && w.title[0])
             rm_copy_text(info->strAppName, ARRAYSIZE(info->strAppName), w.title);
         else if (image[0])

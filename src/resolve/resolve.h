@@ -191,13 +191,29 @@ void rm_services_free(struct rm_services *s);
 
 /* ---- resolve/classify.c: one RM_PROCESS_INFO for a process ---- */
 
+/* What one call learns once for all the processes it classifies: many processes run one
+ * image (its version resource and PE header are read once), and our own session. Zeroed
+ * before use (or pass NULL), freed with rm_classify_cache_free. */
+#define RM_CLASSIFY_CACHE_IMAGES 8
+struct rm_classify_cache {
+    struct {
+        WCHAR *image;
+        BOOL has_description, console;
+        WCHAR description[CCH_RM_MAX_APP_NAME + 1];
+    } images[RM_CLASSIFY_CACHE_IMAGES];
+    unsigned nimages, next;
+    BOOL has_session;
+    DWORD my_session;
+};
+void rm_classify_cache_free(struct rm_classify_cache *cache);
 /* Fills info for pid (and ORs reboot reasons); *keep receives a handle to the process
  * that the session keeps, so the PID cannot be reused under the caller (NULL if it could
  * not be opened). `uninspected`: we could not tell whether it uses a registered file (its
  * handles or modules could not be read), so it is RmCritical with PermissionDenied.
  * ERROR_NOT_FOUND when the process is gone. */
-DWORD rm_classify_process(DWORD pid, BOOL uninspected, RM_PROCESS_INFO *info, DWORD *reasons,
-                          HANDLE *keep);
+DWORD rm_classify_process(DWORD pid, BOOL uninspected, struct rm_classify_cache *cache,
+                          RM_PROCESS_INFO *info, DWORD *reasons, HANDLE *keep);
+
 /* TRUE if a top-level window belongs to process pid and is the app's own (not the
  * invisible IME window every GUI thread has). */
 BOOL rm_window_is_app(HWND hwnd, DWORD pid);

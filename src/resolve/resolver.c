@@ -77,6 +77,7 @@ DWORD rm_resolve(const struct rm_registrations *r, volatile LONG *cancel, struct
     struct rm_targets targets;
     struct rm_services services;
     struct rm_pidset found, denied, uninspected;
+    struct rm_classify_cache cache;
     RM_PROCESS_INFO info;
     HANDLE keep;
     DWORD err, reasons;
@@ -87,6 +88,7 @@ DWORD rm_resolve(const struct rm_registrations *r, volatile LONG *cancel, struct
     ZeroMemory(&found, sizeof(found));
     ZeroMemory(&denied, sizeof(denied));
     ZeroMemory(&uninspected, sizeof(uninspected));
+    ZeroMemory(&cache, sizeof(cache));
     ZeroMemory(&services, sizeof(services));
     if ((err = rm_targets_build(r, &targets)))
         return err;
@@ -106,7 +108,7 @@ DWORD rm_resolve(const struct rm_registrations *r, volatile LONG *cancel, struct
         reasons = 0;
         if (rm_services_hosted_by(&services, found.pids[i]) ||
             rm_classify_process(found.pids[i], rm_pidset_has(&uninspected, found.pids[i]),
-                                &info, &reasons, &keep))
+                                &cache, &info, &reasons, &keep))
             continue;  /* a service, or exited meanwhile */
         err = add_entry(out, &info, reasons, keep);
     }
@@ -120,6 +122,7 @@ DWORD rm_resolve(const struct rm_registrations *r, volatile LONG *cancel, struct
     rm_pidset_free(&found);
     rm_pidset_free(&denied);
     rm_pidset_free(&uninspected);
+    rm_classify_cache_free(&cache);
     if (err)
         rm_affected_free(out);
     return err;
