@@ -13,8 +13,9 @@
 /* Big enough for a few hundred entries per call. */
 #define LIST_BUFFER_BYTES (64 * 1024)
 
-DWORD rm_dir_list(const WCHAR *dir, rm_dir_entry_fn fn, void *ctx)
+DWORD rm_dir_list(const WCHAR *dir, rm_dir_entry_fn fn, void *ctx, DWORD *volume)
 {
+    BY_HANDLE_FILE_INFORMATION info;
     FILE_INFO_BY_HANDLE_CLASS cls = FileIdBothDirectoryRestartInfo;
     DWORD err = ERROR_SUCCESS;
     BYTE *buf;
@@ -24,6 +25,8 @@ DWORD rm_dir_list(const WCHAR *dir, rm_dir_entry_fn fn, void *ctx)
                     NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
     if (h == INVALID_HANDLE_VALUE)
         return GetLastError();
+    /* Every entry of a folder is on the folder's volume: one query for all of them. */
+    *volume = rm_sys()->GetFileInformationByHandle(h, &info) ? info.dwVolumeSerialNumber : 0;
     if (!(buf = rm_alloc(LIST_BUFFER_BYTES))) {
         rm_sys()->CloseHandle(h);
         return ERROR_OUTOFMEMORY;

@@ -99,9 +99,10 @@ typedef BOOL (*rm_dir_entry_fn)(void *ctx, const WCHAR *name, unsigned len,
                                 const WCHAR *short_name, unsigned short_len, ULONGLONG index,
                                 ULONGLONG size);
 /* Calls fn for each entry of folder dir that is neither a folder nor a reparse point and
- * has a file index. ERROR_SUCCESS when the whole folder was read, ERROR_CANCELLED when fn
+ * has a file index; *volume receives the folder's volume serial number (its entries' too;
+ * 0 if unknown). ERROR_SUCCESS when the whole folder was read, ERROR_CANCELLED when fn
  * stopped it, else why the folder could not be read. */
-DWORD rm_dir_list(const WCHAR *dir, rm_dir_entry_fn fn, void *ctx);
+DWORD rm_dir_list(const WCHAR *dir, rm_dir_entry_fn fn, void *ctx, DWORD *volume);
 
 /* ---- resolve/pidset.c: the processes found so far ---- */
 

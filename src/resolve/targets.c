@@ -15,7 +15,9 @@
  * asks its mount manager, another process, for the serial number: about 0.2 ms a file,
  * against 0.02 ms for the index). Each registered file's index is read when the targets
  * are built, into a table sorted by index; the whole identity of a target is read only
- * when an open handle has its index, and then once per call.
+ * when an open handle or a module has its index, and then once per call, except for the
+ * files of a listed folder: every entry of a folder is on the folder's volume, so one
+ * query of the folder gives all of theirs.
  *
  * Reading the indices: a folder that holds many registered files is listed once
  * (dirlist.c), the others are opened one by one (one open, one query, one close each).
@@ -280,6 +282,7 @@ struct pending {
     BYTE listed;            /* found by its folder's listing: 0 no, 1 in another case, 2 as is */
     BYTE exists, has_index;
     BYTE image;             /* it could be mapped as an image (or we could not tell) */
+    DWORD volume;           /* from its folder's listing: its whole identity is known */
 };
 
 /* Folder first (the path up to its last backslash), then name: a folder's files are
@@ -451,6 +454,7 @@ static DWORD list_folder(struct rm_targets *t, struct pending *p, unsigned n)
     struct folder f;
     struct pending check;
     unsigned len = p[0].name_at - 1, i;
+    DWORD volume = 0;
     WCHAR *dir;
 
     /* "C:\x" is in "C:\", not in "C:" (the current folder of drive C). */
@@ -465,7 +469,7 @@ static DWORD list_folder(struct rm_targets *t, struct pending *p, unsigned n)
     f.n = n;
     f.limit = n * LIST_ENTRIES_PER_FILE > LIST_MIN_ENTRIES ? n * LIST_ENTRIES_PER_FILE
                                                            : LIST_MIN_ENTRIES;
-    rm_dir_list(dir, on_entry, &f);  /* an incomplete listing still tells what it saw */
+    rm_dir_list(dir, on_entry, &f, &volume);  /* an incomplete listing still tells what it saw */
     rm_free(dir);
     if (f.err)
         return f.err;
@@ -482,8 +486,10 @@ static DWORD list_folder(struct rm_targets *t, struct pending *p, unsigned n)
         return ERROR_SUCCESS;
     }
     for (i = 0; i < n; i++)
-        if (p[i].listed)
+        if (p[i].listed) {
             p[i].exists = p[i].has_index = TRUE;
+            p[i].volume = volume;
+        }
     return ERROR_SUCCESS;
 }
 
@@ -557,6 +563,12 @@ DWORD rm_targets_build(const struct rm_registrations *r, struct rm_targets *t)
                 t->items[t->count].index = p[i].index;
                 t->items[t->count].file = p[i].file;
                 t->items[t->count].state = TARGET_UNKNOWN;
+                if (p[i].volume) {  /* its folder's listing gave the whole identity */
+                    t->items[t->count].id.volume = p[i].volume;
+                    t->items[t->count].id.index_high = (DWORD)(p[i].index >> 32);
+                    t->items[t->count].id.index_low = (DWORD)p[i].index;
+                    t->items[t->count].state = TARGET_KNOWN;
+                }
                 t->count++;
             } else {
                 err = set_add(&t->paths, p[i].upper, wcslen(p[i].upper));

@@ -6,6 +6,7 @@
  * DLL reads 32-bit processes only (a 64-bit PEB lies beyond its address space).
  */
 #include "sys.h"
+#include "wine.h"
 #include "../util/util.h"
 
 /* Reads a UNICODE_STRING's text at `at` (its Length and Buffer fields in the given width). */
@@ -83,8 +84,11 @@ DWORD rm_process_command_line(DWORD pid, WCHAR **out)
         err = ERROR_NOT_SUPPORTED;  /* a 64-bit process: out of our reach */
     else if (sizeof(void *) == 8 &&
         RM_NT_SUCCESS(nt->NtQueryInformationProcess(h, RM_ProcessWow64Information, &peb32,
-                                                    sizeof(peb32), NULL)) && peb32)
-        err = read_from_peb(h, peb32, FALSE, out);
+                                                    sizeof(peb32), NULL)) && peb32) {
+        if (peb32 == 1)  /* Wine: a flag, not the address (sys/wine.c) */
+            peb32 = rm_wine_peb32(h);
+        err = peb32 ? read_from_peb(h, peb32, FALSE, out) : ERROR_NOT_SUPPORTED;
+    }
     else if (RM_NT_SUCCESS(nt->NtQueryInformationProcess(h, RM_ProcessBasicInformation, &basic,
                                                          sizeof(basic), NULL)) && basic.PebBaseAddress)
         err = read_from_peb(h, (ULONG_PTR)basic.PebBaseAddress, sizeof(void *) == 8, out);

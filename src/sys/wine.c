@@ -120,6 +120,20 @@ static BOOL read_u32(HANDLE process, ULONG_PTR at, ULONG *out)
     return rm_sys()->ReadProcessMemory(process, (void *)at, out, sizeof(*out), &n) && n == sizeof(*out);
 }
 
+static ULONG_PTR wine_peb32(HANDLE process, ULONG_PTR peb64);
+
+ULONG_PTR rm_wine_peb32(HANDLE process)
+{
+    const struct rm_sys *os = rm_sys();
+    struct rm_nt_basic_information basic;
+
+    if (!rm_sys_is_wine() || sizeof(void *) != 8 || !os->NtQueryInformationProcess ||
+        !RM_NT_SUCCESS(os->NtQueryInformationProcess(process, RM_ProcessBasicInformation, &basic,
+                                                     sizeof(basic), NULL)))
+        return 0;
+    return wine_peb32(process, (ULONG_PTR)basic.PebBaseAddress);
+}
+
 /* Wine 8: the 32-bit PEB is the page after the 64-bit one, if it names the same image. */
 static ULONG_PTR wine_peb32(HANDLE process, ULONG_PTR peb64)
 {
@@ -139,7 +153,6 @@ DWORD rm_wine_wow64_modules(DWORD pid, rm_module_fn fn, void *ctx)
 {
     const struct rm_sys *os = rm_sys();
     WCHAR path[MAX_PATH * 2];
-    struct rm_nt_basic_information basic;
     ULONG_PTR peb32 = 0;
     ULONG ldr, head, entry, buffer;
     USHORT length;
@@ -153,10 +166,8 @@ DWORD rm_wine_wow64_modules(DWORD pid, rm_module_fn fn, void *ctx)
     if (!(h = os->OpenProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ, FALSE, pid)))
         return GetLastError();
     if (RM_NT_SUCCESS(os->NtQueryInformationProcess(h, RM_ProcessWow64Information, &peb32,
-                                                    sizeof(peb32), NULL)) && peb32 == 1 &&
-        RM_NT_SUCCESS(os->NtQueryInformationProcess(h, RM_ProcessBasicInformation, &basic,
-                                                    sizeof(basic), NULL)))
-        peb32 = wine_peb32(h, (ULONG_PTR)basic.PebBaseAddress);  /* see above */
+                                                    sizeof(peb32), NULL)) && peb32 == 1)
+        peb32 = rm_wine_peb32(h);  /* see above */
     if (!peb32 || peb32 > 0xFFFFFFFFu ||
         !read_u32(h, peb32 + RM_PEB32_LDR, &ldr) || !ldr) {
         os->CloseHandle(h);

@@ -18,6 +18,9 @@ BOOL rm_wine_console_signal(DWORD pid, BOOL alone);
  * (same bitness only). TRUE if the thread was started. */
 BOOL rm_wine_ctrl_routine_thread(DWORD pid);
 
+/* Where a 32-bit process's PEB is, for a 64-bit DLL under Wine 8 (ProcessWow64Information
+ * gives 1 there, not the address: measured); 0 when not found or not under Wine. */
+ULONG_PTR rm_wine_peb32(HANDLE process);
 /* One loaded module's path; return FALSE to stop. */
 typedef BOOL (*rm_module_fn)(void *ctx, const WCHAR *path);
 /* A 32-bit (WOW64) process's modules, from its 32-bit loader list, for a 64-bit DLL where
