@@ -63,7 +63,9 @@ static WCHAR *command_line(const WCHAR *exe, const struct rm_pidset *pids)
     return cmd;
 }
 
-static HANDLE start(const WCHAR *exe, WCHAR *cmd, HANDLE out)
+/* *process: the helper, or NULL when it could not be started (ERROR_SUCCESS then too:
+ * the caller reports what was not listed). Only a want of memory is an error. */
+static DWORD start(const WCHAR *exe, WCHAR *cmd, HANDLE out, HANDLE *process)
 {
     const struct rm_sys *os = rm_sys();
     STARTUPINFOEXW si;
@@ -71,13 +73,14 @@ static HANDLE start(const WCHAR *exe, WCHAR *cmd, HANDLE out)
     SIZE_T size = 0;
     BOOL ok;
 
+    *process = NULL;
     ZeroMemory(&si, sizeof(si));
     si.StartupInfo.cb = sizeof(si);
     si.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
     si.StartupInfo.hStdOutput = out;
     InitializeProcThreadAttributeList(NULL, 1, 0, &size);
     if (!(si.lpAttributeList = rm_alloc(size)))
-        return NULL;
+        return ERROR_OUTOFMEMORY;
     ok = InitializeProcThreadAttributeList(si.lpAttributeList, 1, 0, &size) &&
          UpdateProcThreadAttribute(si.lpAttributeList, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
                                    &out, sizeof(out), NULL, NULL) &&
@@ -88,10 +91,11 @@ static HANDLE start(const WCHAR *exe, WCHAR *cmd, HANDLE out)
         RM_FAIL(GetLastError(), "start rmhelper64.exe");
     DeleteProcThreadAttributeList(si.lpAttributeList);
     rm_free(si.lpAttributeList);
-    if (!ok)
-        return NULL;
-    os->CloseHandle(pi.hThread);
-    return pi.hProcess;
+    if (ok) {
+        os->CloseHandle(pi.hThread);
+        *process = pi.hProcess;
+    }
+    return ERROR_SUCCESS;
 }
 
 /* Reads everything the helper writes until it exits (or the bound). */
@@ -184,12 +188,12 @@ DWORD rm_helper_modules(const struct rm_pidset *pids, rm_pid_module_fn fn, void 
         return RM_FAIL(GetLastError(), "CreatePipe(helper)");
     }
     SetHandleInformation(in, HANDLE_FLAG_INHERIT, 0);
-    process = start(exe, cmd, out);
+    err = start(exe, cmd, out, &process);
     rm_free(cmd);
     CloseHandle(out);  /* the helper has its own copy */
     if (!process) {
         CloseHandle(in);
-        return ERROR_SUCCESS;  /* nothing listed: the caller reports them */
+        return err;  /* not started: nothing listed, the caller reports them */
     }
     err = read_all(process, in, &buf, &size);
     rm_sys()->CloseHandle(process);

@@ -996,6 +996,8 @@ struct sim_process *sim_add_process(enum sim_kind kind, const WCHAR *image_name)
     p->start.dwLowDateTime = t.LowPart;
     p->start.dwHighDateTime = t.HighPart;
     p->event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    /* Of the caller's bitness: a 32-bit caller on 64-bit Windows sees WOW64 processes. */
+    IsWow64Process(GetCurrentProcess(), &p->wow64);
     if (image_name) {
         _snwprintf(p->image, MAX_PATH, L"%ls\\%ls", folder, image_name);
         write_image(p->image, kind == SIM_CONSOLE ? IMAGE_SUBSYSTEM_WINDOWS_CUI

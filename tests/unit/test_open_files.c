@@ -24,14 +24,28 @@ static BOOL blocking_query(HANDLE file, ULONGLONG *index)
     return ok;
 }
 
+/* The targets of one registered file, and empty sets for what the walk finds. */
+static void one_target(WCHAR *path, struct rm_targets *targets, struct rm_pidset *found,
+                       struct rm_pidset *denied)
+{
+    static WCHAR *files[1];
+    struct rm_registrations regs;
+
+    memset(&regs, 0, sizeof(regs));
+    files[0] = path;
+    regs.files = files;
+    regs.nfiles = 1;
+    assert_int_equal(rm_targets_build(&regs, targets), 0);
+    memset(found, 0, sizeof(*found));
+    memset(denied, 0, sizeof(*denied));
+}
+
 static void test_open_files_abandons_a_blocked_query(void **state)
 {
     WCHAR blocker_path[MAX_PATH], target_path[MAX_PATH], ready_name[64];
     HANDLE blocker, ready = tu_event(ready_name), child;
-    struct rm_registrations regs;
     struct rm_targets targets;
     struct rm_pidset found, denied;
-    WCHAR *files[1];
     (void)state;
 
     tu_temp_path(blocker_path, L"blocker.dat");
@@ -44,13 +58,7 @@ static void test_open_files_abandons_a_blocked_query(void **state)
     child = tu_spawn_fixture(L"hold %ls %ls", target_path, ready_name);
     assert_true(tu_wait_event(ready, child));
 
-    memset(&regs, 0, sizeof(regs));
-    files[0] = target_path;
-    regs.files = files;
-    regs.nfiles = 1;
-    assert_int_equal(rm_targets_build(&regs, &targets), 0);
-    memset(&found, 0, sizeof(found));
-    memset(&denied, 0, sizeof(denied));
+    one_target(target_path, &targets, &found, &denied);
     release_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     rm_open_files_set_query(blocking_query);
 
@@ -132,10 +140,8 @@ static void test_open_files_duplicates_in_batches(void **state)
     enum { MANY_HANDLES = 700 };
     static HANDLE mine[MANY_HANDLES];
     WCHAR path[MAX_PATH], target_path[MAX_PATH];
-    struct rm_registrations regs;
     struct rm_targets targets;
     struct rm_pidset found, denied;
-    WCHAR *files[1];
     unsigned i;
     (void)state;
 
@@ -148,13 +154,7 @@ static void test_open_files_duplicates_in_batches(void **state)
                               OPEN_EXISTING, 0, NULL);
         assert_true(mine[i] != INVALID_HANDLE_VALUE);
     }
-    memset(&regs, 0, sizeof(regs));
-    files[0] = target_path;
-    regs.files = files;
-    regs.nfiles = 1;
-    assert_int_equal(rm_targets_build(&regs, &targets), 0);
-    memset(&found, 0, sizeof(found));
-    memset(&denied, 0, sizeof(denied));
+    one_target(target_path, &targets, &found, &denied);
     real_sys = rm_sys_real();
     counting_sys = *real_sys;
     counting_sys.DuplicateHandle = counting_duplicate;
