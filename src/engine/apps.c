@@ -74,7 +74,6 @@ DWORD rm_engine_list(struct rm_task *t, const struct rm_registrations *r, struct
 {
     DWORD err;
 
-    InterlockedExchange(&t->cancel, 0);
     if ((err = rm_task_resolve(t, r, out)))
         return err;
     if ((err = rm_apps_report(&t->apps, out)))

@@ -69,8 +69,16 @@ struct sim_world {
     unsigned stops;
     unsigned created;             /* CreateProcessW calls */
     WCHAR last_command[1024];     /* the last CreateProcessW command line */
-    DWORD attached;               /* the console the caller is attached to (0: its own) */
+    DWORD attached;               /* the console the caller is attached to (0: none) */
     BOOL caller_ignores_ctrl_c;
+    /* The caller's own console (0: it has none; set attached to it too). Leaving it while no
+     * other process is on it destroys it (the console docs: a console closes with its last
+     * process): counted in caller_console_lost. */
+    DWORD caller_console;
+    unsigned caller_console_lost;
+    PHANDLER_ROUTINE handlers[8]; /* the caller's console control handlers, last added last */
+    unsigned nhandlers;
+    unsigned keepers;             /* processes the DLL started on the caller's console */
 };
 
 /* Starts an empty world and installs its table; the returned world lives until sim_end. */
