@@ -836,12 +836,13 @@ static LSTATUS WINAPI sim_RegCloseKey(HKEY key)
 static LSTATUS WINAPI sim_RegGetValueW(HKEY root, LPCWSTR key, LPCWSTR value, DWORD flags,
                                        LPDWORD type, PVOID data, LPDWORD size)
 {
-    static const WCHAR ms[] = L"300";
+    const WCHAR *ms = world.timeout_ms ? world.timeout_ms : L"300";
+    DWORD bytes = (DWORD)((wcslen(ms) + 1) * sizeof(WCHAR));
     (void)root; (void)key; (void)value; (void)flags;
-    if (*size < sizeof(ms))
+    if (*size < bytes)
         return ERROR_MORE_DATA;
-    memcpy(data, ms, sizeof(ms));
-    *size = sizeof(ms);
+    memcpy(data, ms, bytes);
+    *size = bytes;
     if (type)
         *type = REG_SZ;
     return ERROR_SUCCESS;

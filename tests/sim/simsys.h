@@ -59,6 +59,7 @@ struct sim_world {
     struct sim_service services[SIM_MAX_SERVICES];
     unsigned nservices;
     BOOL no_file_ids;             /* the platform lacks FileProcessIdsUsingFileInformation */
+    const WCHAR *timeout_ms;      /* what HungAppTimeout and the others read ("300" if NULL) */
     /* counters */
     unsigned handle_walks;        /* NtQuerySystemInformation(SystemExtendedHandleInformation) */
     unsigned file_id_queries;     /* FileProcessIdsUsingFileInformation */
