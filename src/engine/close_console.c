@@ -145,12 +145,13 @@ static void keeper_stop(struct keeper *k)
     ZeroMemory(k, sizeof(*k));
 }
 
-/* Waits (bounded) until the keeper is on our console: a child attaches while it starts. */
-static BOOL keeper_attached(const struct keeper *k)
+/* Waits (2 s at most, a cancel seen) until the keeper is on our console: a child attaches
+ * while it starts, after CreateProcess has returned. */
+static BOOL keeper_attached(const struct rm_run *run, const struct keeper *k)
 {
     DWORD n, i, *pids, waited;
 
-    for (waited = 0; waited <= 2000; waited += 10) {
+    for (waited = 0; waited <= 2000 && !rm_run_cancelled(run); waited += 10) {
         if ((pids = console_processes(&n))) {
             for (i = 0; i < n && pids[i] != k->pid; i++)
                 ;
@@ -164,7 +165,7 @@ static BOOL keeper_attached(const struct keeper *k)
     return FALSE;
 }
 
-static BOOL keeper_start(struct keeper *k)
+static BOOL keeper_start(const struct rm_run *run, struct keeper *k)
 {
     SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
     WCHAR dir[MAX_PATH], cmd[MAX_PATH + 32];
@@ -195,7 +196,7 @@ static BOOL keeper_start(struct keeper *k)
             rm_sys()->CloseHandle(pi.hThread);
             k->process = pi.hProcess;
             k->pid = pi.dwProcessId;
-            ok = keeper_attached(k);
+            ok = keeper_attached(run, k);
         }
     }
     if (read)
@@ -225,7 +226,6 @@ BOOL rm_console_ctrl_c(const struct rm_run *run, DWORD pid)
     BOOL sent = FALSE, has, no_console = FALSE;
     DWORD n, *ours;
 
-    (void)run;
     AcquireSRWLockExclusive(&console_lock);
     ZeroMemory(&keeper, sizeof(keeper));
     others_on_console(pid, &has);
@@ -235,7 +235,7 @@ BOOL rm_console_ctrl_c(const struct rm_run *run, DWORD pid)
     }
     if ((ours = console_processes(&n))) {
         rm_free(ours);
-        if (!keeper_start(&keeper)) {
+        if (!keeper_start(run, &keeper)) {
             rm_trace("no keeper for our console: PID %lu not signalled", pid);
             goto out;
         }
