@@ -9,7 +9,7 @@ struct holder holder_start(const wchar_t *mode, const wchar_t *file)
     struct holder h;
     h.ready = tu_event(h.ready_name);
     /* Console apps get a console of their own, as when started from a shell. */
-    if (!wcsncmp(mode, L"console", 7))
+    if (wcsstr(mode, L"console"))
         h.process = tu_spawn_fixture_console(L"with-file \"%ls\" %ls %ls", file, mode, h.ready_name);
     else
         h.process = tu_spawn_fixture(L"with-file \"%ls\" %ls %ls", file, mode, h.ready_name);

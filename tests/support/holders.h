@@ -15,7 +15,8 @@ struct holder {
     wchar_t ready_name[64];
 };
 
-/* "rmfixture with-file FILE MODE READY [TITLE]" */
+/* "rmfixture with-file FILE MODE READY": MODE may be "register-restart gui" and the like
+ * for an app registered with RegisterApplicationRestart (the only apps Windows restarts). */
 struct holder holder_start(const wchar_t *mode, const wchar_t *file);
 BOOL holder_running(const struct holder *h);
 void holder_end(struct holder *h);
