@@ -704,5 +704,5 @@ int main(void)
         cmocka_unit_test(test_registered_exe_is_closed_and_comes_back),
         cmocka_unit_test(test_cancel_from_another_thread),
     };
-    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_default_engine_bounds);
+    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_restore_engine_bounds);
 }

@@ -388,5 +388,5 @@ int main(void)
         cmocka_unit_test(test_holders_exit_during_RmShutdown),
         cmocka_unit_test(test_service_deleted_during_RmShutdown),
     };
-    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_default_engine_bounds);
+    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_restore_engine_bounds);
 }
