@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "bench.h"
-#include "nt.h"
+#include "sys/nt.h"
 
 #include <tlhelp32.h>
 

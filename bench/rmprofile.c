@@ -13,7 +13,7 @@
 #include <wchar.h>
 
 #include "bench.h"
-#include "rm.h"
+#include "resolve/resolve.h"
 
 #define MAX_CASES 8
 

@@ -8,7 +8,13 @@
  */
 #include <string.h>
 
-#include "rm.h"
+#include "engine/engine.h"
+
+/* The engine's part of a session (engine/task.c). */
+static struct rm_task *task_of(const struct rm_session *s)
+{
+    return s->task;
+}
 
 /* Longest service name the SCM accepts. */
 #define RM_MAX_SERVICE_NAME 256
@@ -54,7 +60,7 @@ DWORD WINAPI RmStartSession(DWORD *pSessionHandle, DWORD dwSessionFlags,
 
     if (!pSessionHandle || !strSessionKey || dwSessionFlags != 0)
         return ERROR_BAD_ARGUMENTS;
-    if ((err = rm_session_start(&handle, key)))
+    if ((err = rm_session_start(&handle, key, rm_task_new(), rm_task_free)))
         return err;
     memcpy(strSessionKey, key, sizeof(key));
     *pSessionHandle = handle;
@@ -73,7 +79,7 @@ DWORD WINAPI RmJoinSession(DWORD *pSessionHandle, const WCHAR strSessionKey[])
 
     if (!pSessionHandle || !strSessionKey || rm_key_parse(strSessionKey, key))
         return ERROR_BAD_ARGUMENTS;
-    if ((err = rm_session_join(&handle, key)))
+    if ((err = rm_session_join(&handle, key, rm_task_new(), rm_task_free)))
         return err;
     *pSessionHandle = handle;
     return ERROR_SUCCESS;
@@ -136,7 +142,8 @@ DWORD WINAPI RmGetList(DWORD dwSessionHandle, UINT *pnProcInfoNeeded, UINT *pnPr
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_ANY_HANDLE, &s)))
         return err;
-    err = rm_engine_list(s, &affected);
+    if (!(err = rm_session_refresh(s)))
+        err = rm_engine_list(task_of(s), &s->regs, &affected);
     rm_session_leave(s);
     if (err)
         return err;
@@ -167,7 +174,8 @@ DWORD WINAPI RmShutdown(DWORD dwSessionHandle, ULONG lActionFlags,
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    err = rm_engine_shutdown(s, lActionFlags, fnStatus);
+    if (!(err = rm_session_refresh(s)))
+        err = rm_engine_shutdown(task_of(s), &s->regs, lActionFlags, fnStatus);
     rm_session_leave(s);
     return err;
 }
@@ -185,7 +193,8 @@ DWORD WINAPI RmRestart(DWORD dwSessionHandle, DWORD dwRestartFlags,
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    err = s->shut_down ? rm_engine_restart(s, fnStatus) : ERROR_REQUEST_OUT_OF_SEQUENCE;
+    err = task_of(s)->shut_down ? rm_engine_restart(task_of(s), fnStatus)
+                                : ERROR_REQUEST_OUT_OF_SEQUENCE;
     rm_session_leave(s);
     return err;
 }
@@ -202,7 +211,7 @@ DWORD WINAPI RmCancelCurrentTask(DWORD dwSessionHandle)
 
     if ((err = rm_session_check(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    InterlockedExchange(&s->cancel, 1);  /* the running call sees it at its next safe point */
+    InterlockedExchange(&task_of(s)->cancel, 1);  /* the running call sees it at its next safe point */
     rm_session_release(s);
     return ERROR_SUCCESS;
 }
@@ -225,7 +234,7 @@ DWORD WINAPI RmAddFilter(DWORD dwSessionHandle, LPCWSTR strModuleName,
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    err = rm_filters_add(&s->filters, strModuleName, pProcess, strServiceShortName,
+    err = rm_filters_add(&task_of(s)->filters, strModuleName, pProcess, strServiceShortName,
                          FilterAction);
     rm_session_leave(s);
     return err;
@@ -246,7 +255,7 @@ DWORD WINAPI RmRemoveFilter(DWORD dwSessionHandle, LPCWSTR strModuleName,
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    err = rm_filters_remove(&s->filters, strModuleName, pProcess, strServiceShortName);
+    err = rm_filters_remove(&task_of(s)->filters, strModuleName, pProcess, strServiceShortName);
     rm_session_leave(s);
     return err;
 }
@@ -267,7 +276,7 @@ DWORD WINAPI RmGetFilterList(DWORD dwSessionHandle, PBYTE pbFilterBuf, DWORD cbF
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    err = rm_filters_write(&s->filters, pbFilterBuf, cbFilterBuf, &needed);
+    err = rm_filters_write(&task_of(s)->filters, pbFilterBuf, cbFilterBuf, &needed);
     rm_session_leave(s);
     if (err == ERROR_SUCCESS || err == ERROR_MORE_DATA)
         *cbFilterBufNeeded = needed;

@@ -3,7 +3,7 @@
  * out from scratch on every call; this record is what lets a later RmGetList say that an
  * app was stopped, masked or restarted, and what lets RmRestart bring it back.
  */
-#include "../rm.h"
+#include "engine.h"
 
 #include <string.h>
 
@@ -60,20 +60,24 @@ DWORD rm_apps_report(const struct rm_apps *apps, struct rm_affected *fresh)
     for (i = 0; i < fresh->count; i++)
         if (!find(apps, &fresh->apps[i]))
             list[n++] = fresh->apps[i];
+    /* Every handle was taken by the task before (rm_task_keep): none is lost here. */
+    rm_free(fresh->keep);
+    fresh->keep = NULL;
+    fresh->cap_keep = 0;
     rm_free(fresh->apps);
     fresh->apps = list;
     fresh->count = fresh->cap = n;
     return ERROR_SUCCESS;
 }
 
-DWORD rm_engine_list(struct rm_session *s, struct rm_affected *out)
+DWORD rm_engine_list(struct rm_task *t, const struct rm_registrations *r, struct rm_affected *out)
 {
     DWORD err;
 
-    InterlockedExchange(&s->cancel, 0);
-    if ((err = rm_resolve(s, out)))
+    InterlockedExchange(&t->cancel, 0);
+    if ((err = rm_task_resolve(t, r, out)))
         return err;
-    if ((err = rm_apps_report(&s->apps, out)))
+    if ((err = rm_apps_report(&t->apps, out)))
         rm_affected_free(out);
     return err;
 }

@@ -4,7 +4,7 @@
  * shutdown uses for the same waits override them, within the real DLL's forced bounds
  * (30 s for apps, 20 s for services).
  */
-#include "../rm.h"
+#include "engine.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +23,7 @@ static DWORD read_ms(HKEY root, const WCHAR *key, const WCHAR *value, DWORD fall
     DWORD size = sizeof(text) - sizeof(WCHAR), type, ms;
 
     ZeroMemory(text, sizeof(text));
-    if (RegGetValueW(root, key, value, RRF_RT_REG_SZ | RRF_RT_REG_DWORD, &type, text, &size))
+    if (rm_sys()->RegGetValueW(root, key, value, RRF_RT_REG_SZ | RRF_RT_REG_DWORD, &type, text, &size))
         return fallback;
     if (type == REG_DWORD)
         memcpy(&ms, text, sizeof(ms));

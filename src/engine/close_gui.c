@@ -5,7 +5,7 @@
  * order (WM_ENDSESSION, then WM_CLOSE to any window still there). Every message is sent
  * with a bound and SMTO_ABORTIFHUNG, so a hung window costs at most query_ms.
  */
-#include "../rm.h"
+#include "engine.h"
 
 
 #define MAX_WINDOWS 64
@@ -30,7 +30,7 @@ static void windows_of(DWORD pid, struct windows *w)
 {
     ZeroMemory(w, sizeof(*w));
     w->pid = pid;
-    EnumWindows(collect, (LPARAM)w);
+    rm_sys()->EnumWindows(collect, (LPARAM)w);
 }
 
 enum rm_gui_answer rm_gui_query(DWORD pid, DWORD query_ms)
@@ -42,9 +42,9 @@ enum rm_gui_answer rm_gui_query(DWORD pid, DWORD query_ms)
     windows_of(pid, &w);
     for (i = 0; i < w.count; i++) {
         answer = 0;
-        if (!SendMessageTimeoutW(w.list[i], WM_QUERYENDSESSION, 0, ENDSESSION_CLOSEAPP,
+        if (!rm_sys()->SendMessageTimeoutW(w.list[i], WM_QUERYENDSESSION, 0, ENDSESSION_CLOSEAPP,
                                  SMTO_ABORTIFHUNG, query_ms, &answer))
-            return IsWindow(w.list[i]) ? RM_GUI_NO_ANSWER : RM_GUI_AGREED;  /* gone: fine */
+            return rm_sys()->IsWindow(w.list[i]) ? RM_GUI_NO_ANSWER : RM_GUI_AGREED;  /* gone: fine */
         if (!answer)
             return RM_GUI_REFUSED;
     }
@@ -59,13 +59,13 @@ BOOL rm_gui_end(const struct rm_run *run, DWORD pid, HANDLE process)
 
     windows_of(pid, &w);
     for (i = 0; i < w.count; i++)
-        SendMessageTimeoutW(w.list[i], WM_ENDSESSION, TRUE, ENDSESSION_CLOSEAPP,
+        rm_sys()->SendMessageTimeoutW(w.list[i], WM_ENDSESSION, TRUE, ENDSESSION_CLOSEAPP,
                             SMTO_ABORTIFHUNG, run->bounds.query_ms, &ignored);
-    if (WaitForSingleObject(process, 0) == WAIT_OBJECT_0)
+    if (rm_sys()->WaitForSingleObject(process, 0) == WAIT_OBJECT_0)
         return TRUE;
     /* Apps that only end their session's work on WM_ENDSESSION still need to be closed. */
     for (i = 0; i < w.count; i++)
-        if (IsWindow(w.list[i]))
-            PostMessageW(w.list[i], WM_CLOSE, 0, 0);
+        if (rm_sys()->IsWindow(w.list[i]))
+            rm_sys()->PostMessageW(w.list[i], WM_CLOSE, 0, 0);
     return rm_run_wait_exit(run, process, run->bounds.app_ms);
 }

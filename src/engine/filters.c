@@ -11,7 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "../rm.h"
+#include "engine.h"
 #include "filter_buffer.h"
 
 /* filter_buffer.h restates RM_FILTER_INFO's layout in plain C: it must be the SDK's. */

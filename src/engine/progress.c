@@ -3,7 +3,7 @@
  * rising, 100 last) and RmCancelCurrentTask's request, checked at every safe point and
  * inside every wait.
  */
-#include "../rm.h"
+#include "engine.h"
 
 /* How often a wait looks for a cancel request. */
 #define CANCEL_SLICE_MS 50
@@ -17,14 +17,14 @@ static void report(struct rm_run *run, UINT percent)
         run->callback(percent);
 }
 
-void rm_run_begin(struct rm_run *run, struct rm_session *s, RM_WRITE_STATUS_CALLBACK cb)
+void rm_run_begin(struct rm_run *run, struct rm_task *t, RM_WRITE_STATUS_CALLBACK cb)
 {
     ZeroMemory(run, sizeof(*run));
-    run->session = s;
+    run->task = t;
     run->callback = cb;
     rm_bounds_get(&run->bounds);
     /* A cancel that came while no call ran is not this call's. */
-    InterlockedExchange(&s->cancel, 0);
+    InterlockedExchange(&t->cancel, 0);
     if (cb)
         cb(0);
 }
@@ -50,7 +50,7 @@ void rm_run_end(struct rm_run *run)
 
 BOOL rm_run_cancelled(const struct rm_run *run)
 {
-    return InterlockedCompareExchange(&run->session->cancel, 0, 0) != 0;
+    return InterlockedCompareExchange(&run->task->cancel, 0, 0) != 0;
 }
 
 BOOL rm_run_wait_exit(const struct rm_run *run, HANDLE process, DWORD ms)
@@ -60,8 +60,8 @@ BOOL rm_run_wait_exit(const struct rm_run *run, HANDLE process, DWORD ms)
     for (;;) {
         waited = GetTickCount() - start;
         if (waited >= ms)
-            return WaitForSingleObject(process, 0) == WAIT_OBJECT_0;
-        r = WaitForSingleObject(process, min(ms - waited, CANCEL_SLICE_MS));
+            return rm_sys()->WaitForSingleObject(process, 0) == WAIT_OBJECT_0;
+        r = rm_sys()->WaitForSingleObject(process, min(ms - waited, CANCEL_SLICE_MS));
         if (r == WAIT_OBJECT_0)
             return TRUE;
         if (r != WAIT_TIMEOUT || rm_run_cancelled(run))

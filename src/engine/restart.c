@@ -4,7 +4,7 @@
  * when they were stopped, services through the SCM. Items a filter masks stay down; apps
  * we have no command line for stay down too (they are not restartable).
  */
-#include "../rm.h"
+#include "engine.h"
 
 #include <string.h>
 
@@ -44,11 +44,11 @@ static DWORD start_app(const struct rm_app *app)
     ZeroMemory(&si, sizeof(si));
     si.cb = sizeof(si);
     rm_trace("restarting %ls%ls", cmd, app->console ? L" in a new console" : L"");
-    if (CreateProcessW(app->image, cmd, NULL, NULL, FALSE,
+    if (rm_sys()->CreateProcessW(app->image, cmd, NULL, NULL, FALSE,
                        CREATE_UNICODE_ENVIRONMENT | (app->console ? CREATE_NEW_CONSOLE : 0),
                        NULL, dir, &si, &pi)) {
-        CloseHandle(pi.hThread);
-        CloseHandle(pi.hProcess);
+        rm_sys()->CloseHandle(pi.hThread);
+        rm_sys()->CloseHandle(pi.hProcess);
     } else {
         err = RM_FAIL(GetLastError(), "CreateProcess to restart");
     }
@@ -59,7 +59,7 @@ static DWORD start_app(const struct rm_app *app)
 
 static void restart_one(struct rm_run *run, struct rm_app *app, BOOL *failed)
 {
-    struct rm_session *s = run->session;
+    struct rm_task *s = run->task;
     RM_FILTER_ACTION action;
     DWORD err;
     BOOL service = app->info.ApplicationType == RmService;
@@ -80,7 +80,7 @@ static void restart_one(struct rm_run *run, struct rm_app *app, BOOL *failed)
         *failed = TRUE;
 }
 
-DWORD rm_engine_restart(struct rm_session *s, RM_WRITE_STATUS_CALLBACK cb)
+DWORD rm_engine_restart(struct rm_task *s, RM_WRITE_STATUS_CALLBACK cb)
 {
     struct rm_run run;
     struct rm_app *app;

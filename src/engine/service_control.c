@@ -2,7 +2,7 @@
  * service_control.c - stopping and starting services through the SCM, each wait bounded
  * by the service bound and woken by the host process's exit or a cancel.
  */
-#include "../rm.h"
+#include "engine.h"
 
 #define POLL_SLICE_MS 50
 
@@ -11,7 +11,7 @@ static DWORD state_of(SC_HANDLE svc)
 {
     SERVICE_STATUS_PROCESS st;
     DWORD n;
-    if (!QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&st, sizeof(st), &n))
+    if (!rm_sys()->QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&st, sizeof(st), &n))
         return 0;
     return st.dwCurrentState;
 }
@@ -30,7 +30,7 @@ static BOOL wait_state(const struct rm_run *run, SC_HANDLE svc, DWORD state, HAN
             return FALSE;
         slice = min(run->bounds.service_ms - waited, POLL_SLICE_MS);
         if (host)
-            WaitForSingleObject(host, slice);
+            rm_sys()->WaitForSingleObject(host, slice);
         else
             Sleep(slice);
     }
@@ -39,9 +39,9 @@ static BOOL wait_state(const struct rm_run *run, SC_HANDLE svc, DWORD state, HAN
 static SC_HANDLE open_service(const WCHAR *name, DWORD access, SC_HANDLE *scm)
 {
     SC_HANDLE svc = NULL;
-    if ((*scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE)) &&
-        !(svc = OpenServiceW(*scm, name, access))) {
-        CloseServiceHandle(*scm);
+    if ((*scm = rm_sys()->OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE)) &&
+        !(svc = rm_sys()->OpenServiceW(*scm, name, access))) {
+        rm_sys()->CloseServiceHandle(*scm);
         *scm = NULL;
     }
     return svc;
@@ -55,7 +55,7 @@ DWORD rm_service_stop(const struct rm_run *run, const WCHAR *name, HANDLE host)
 
     if (!svc)
         return RM_FAIL(GetLastError(), "OpenService to stop");
-    if (!ControlService(svc, SERVICE_CONTROL_STOP, &st))
+    if (!rm_sys()->ControlService(svc, SERVICE_CONTROL_STOP, &st))
         err = GetLastError();
     if (err == ERROR_SERVICE_NOT_ACTIVE) {
         err = ERROR_SUCCESS;
@@ -65,8 +65,8 @@ DWORD rm_service_stop(const struct rm_run *run, const WCHAR *name, HANDLE host)
         if (!wait_state(run, svc, SERVICE_STOPPED, host))
             err = rm_run_cancelled(run) ? ERROR_CANCELLED : ERROR_TIMEOUT;
     }
-    CloseServiceHandle(svc);
-    CloseServiceHandle(scm);
+    rm_sys()->CloseServiceHandle(svc);
+    rm_sys()->CloseServiceHandle(scm);
     return err;
 }
 
@@ -77,18 +77,18 @@ DWORD rm_service_start(const struct rm_run *run, const WCHAR *name)
 
     if (!svc)
         return RM_FAIL(GetLastError(), "OpenService to start");
-    if (!StartServiceW(svc, 0, NULL) && (err = GetLastError()) == ERROR_SERVICE_ALREADY_RUNNING)
+    if (!rm_sys()->StartServiceW(svc, 0, NULL) && (err = GetLastError()) == ERROR_SERVICE_ALREADY_RUNNING)
         err = ERROR_SUCCESS;
     else if (!err && !wait_state(run, svc, SERVICE_RUNNING, NULL))
         err = rm_run_cancelled(run) ? ERROR_CANCELLED : ERROR_TIMEOUT;
-    CloseServiceHandle(svc);
-    CloseServiceHandle(scm);
+    rm_sys()->CloseServiceHandle(svc);
+    rm_sys()->CloseServiceHandle(scm);
     return err;
 }
 
 BOOL rm_service_host_is_ours(DWORD pid, const WCHAR *const *names, unsigned n)
 {
-    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE);
+    SC_HANDLE scm = rm_sys()->OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE);
     struct rm_running_services all;
     BOOL ours, listed;
     DWORD i;
@@ -105,6 +105,6 @@ BOOL rm_service_host_is_ours(DWORD pid, const WCHAR *const *names, unsigned n)
         ours = listed;
     }
     rm_free(all.items);  /* NULL when the enumeration failed */
-    CloseServiceHandle(scm);
+    rm_sys()->CloseServiceHandle(scm);
     return ours;
 }

@@ -8,7 +8,8 @@
  * does not answer WM_QUERYENDSESSION or an app we have no polite way to close, all end
  * the call before the first app is closed. Terminating is only ever done when forced.
  */
-#include "../rm.h"
+#include "engine.h"
+#include "../sys/wine.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -54,11 +55,12 @@ static WCHAR *concat_command(const WCHAR *image, const WCHAR *args)
 }
 
 /* How the app may come back: what it registered with RegisterApplicationRestart (asked
- * after WM_QUERYENDSESSION, when apps register), else, where the platform cannot tell
- * (Wine: E_NOTIMPL), its original command line, used only if it then closes cleanly. */
+ * after WM_QUERYENDSESSION, when apps register; spec §11.1). Under Wine, where the
+ * platform cannot tell (E_NOTIMPL), its original command line (sys/wine.c), used only if
+ * it then closes cleanly. */
 struct restart_plan {
     WCHAR *registered;  /* whole command line, or NULL */
-    WCHAR *original;    /* when the platform could not say, or NULL */
+    WCHAR *original;    /* Wine only: when the platform could not say, or NULL */
 };
 
 static void plan_restart(const struct rm_app *app, struct restart_plan *plan)
@@ -71,17 +73,17 @@ static void plan_restart(const struct rm_app *app, struct restart_plan *plan)
     ZeroMemory(plan, sizeof(*plan));
     if (!app->image)
         return;
-    if ((h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_VM_READ, FALSE,
-                         app->info.Process.dwProcessId))) {
-        hr = GetApplicationRestartSettings(h, args, &size, &flags);
-        CloseHandle(h);
+    if ((h = rm_sys()->OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_VM_READ, FALSE,
+                                   app->info.Process.dwProcessId))) {
+        hr = rm_sys()->GetApplicationRestartSettings(h, args, &size, &flags);
+        rm_sys()->CloseHandle(h);
     }
     if (hr == S_OK) {
         args[ARRAYSIZE(args) - 1] = 0;
         plan->registered = concat_command(app->image, args);
-    } else if (hr == E_NOTIMPL) {
-        if (rm_process_command_line(app->info.Process.dwProcessId, &plan->original))
-            plan->original = concat_command(app->image, L"");
+    } else if (hr == E_NOTIMPL && rm_sys_is_wine()) {
+        if (rm_wine_restart_command(app->info.Process.dwProcessId, &plan->original))
+            plan->original = concat_command(app->image, L"");  /* a 64-bit app seen from x86 */
     }
 }
 
@@ -93,7 +95,7 @@ static void plan_free(struct restart_plan *plan)
 }
 
 /* Records the outcome of stopping one app. */
-static void stopped(struct rm_session *s, struct rm_app *app, BOOL clean, struct restart_plan *plan)
+static void stopped(struct rm_task *s, struct rm_app *app, BOOL clean, struct restart_plan *plan)
 {
     app->info.AppStatus = RmStatusStopped;
     app->stop_order = ++s->stops;
@@ -113,20 +115,20 @@ static void stopped(struct rm_session *s, struct rm_app *app, BOOL clean, struct
 
 static void terminate(const struct rm_run *run, HANDLE process)
 {
-    TerminateProcess(process, ERROR_FAIL_SHUTDOWN);
+    rm_sys()->TerminateProcess(process, ERROR_FAIL_SHUTDOWN);
     rm_run_wait_exit(run, process, run->bounds.app_ms);
 }
 
 /* Filters, and what is needed later: the image path and the console flag. */
-static DWORD prepare(struct rm_session *s, struct rm_app *app)
+static DWORD prepare(struct rm_task *s, struct rm_app *app)
 {
     WCHAR path[MAX_PATH * 2];
     DWORD len = ARRAYSIZE(path);
-    HANDLE h = rm_session_kept(s, &app->info.Process);
+    HANDLE h = rm_task_kept(s, &app->info.Process);
     RM_FILTER_ACTION action;
 
     if (!app->image && app->info.ApplicationType != RmService && h &&
-        QueryFullProcessImageNameW(h, 0, path, &len)) {
+        rm_sys()->QueryFullProcessImageNameW(h, 0, path, &len)) {
         if (!(app->image = rm_alloc_array(len + 1, sizeof(WCHAR))))
             return ERROR_OUTOFMEMORY;
         memcpy(app->image, path, (len + 1) * sizeof(WCHAR));
@@ -146,7 +148,7 @@ static DWORD prepare(struct rm_session *s, struct rm_app *app)
 /* An app that exited before we got to it was stopped by someone else. */
 static BOOL gone(struct rm_app *app, HANDLE h)
 {
-    if (!h || WaitForSingleObject(h, 0) != WAIT_OBJECT_0)
+    if (!h || rm_sys()->WaitForSingleObject(h, 0) != WAIT_OBJECT_0)
         return FALSE;
     app->info.AppStatus = RmStatusStoppedOther;
     return TRUE;
@@ -155,9 +157,9 @@ static BOOL gone(struct rm_app *app, HANDLE h)
 /* Closes one app: politely if it agreed, then, only when forced, by termination. */
 static BOOL stop_app(struct rm_run *run, struct rm_app *app, BOOL agreed)
 {
-    struct rm_session *s = run->session;
+    struct rm_task *s = run->task;
     DWORD pid = app->info.Process.dwProcessId;
-    HANDLE h = rm_session_kept(s, &app->info.Process);
+    HANDLE h = rm_task_kept(s, &app->info.Process);
     struct restart_plan plan;
     BOOL exited = FALSE, clean;
 
@@ -172,10 +174,10 @@ static BOOL stop_app(struct rm_run *run, struct rm_app *app, BOOL agreed)
         exited = rm_gui_end(run, pid, h);
     else if (agreed && app->console)
         exited = rm_console_ctrl_c(pid) && rm_run_wait_exit(run, h, run->bounds.app_ms);
-    clean = exited = exited || WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
+    clean = exited = exited || rm_sys()->WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
     if (!exited && run->force && !rm_run_cancelled(run)) {
         terminate(run, h);
-        exited = WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
+        exited = rm_sys()->WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
     }
     if (!exited) {
         app->info.AppStatus = RmStatusErrorOnStop;
@@ -228,8 +230,8 @@ static BOOL may_kill_host(const struct rm_apps *apps, DWORD pid)
 
 static BOOL stop_service(struct rm_run *run, struct rm_app *app)
 {
-    struct rm_session *s = run->session;
-    HANDLE h = rm_session_kept(s, &app->info.Process);
+    struct rm_task *s = run->task;
+    HANDLE h = rm_task_kept(s, &app->info.Process);
     struct restart_plan none;
     DWORD err;
 
@@ -238,7 +240,7 @@ static BOOL stop_service(struct rm_run *run, struct rm_app *app)
     if (err == ERROR_TIMEOUT && run->force && h && !rm_run_cancelled(run) &&
         may_kill_host(&s->apps, app->info.Process.dwProcessId)) {
         terminate(run, h);
-        err = WaitForSingleObject(h, 0) == WAIT_OBJECT_0 ? ERROR_SUCCESS : ERROR_TIMEOUT;
+        err = rm_sys()->WaitForSingleObject(h, 0) == WAIT_OBJECT_0 ? ERROR_SUCCESS : ERROR_TIMEOUT;
     }
     if (err) {
         app->info.AppStatus = RmStatusErrorOnStop;
@@ -253,7 +255,7 @@ static BOOL stop_service(struct rm_run *run, struct rm_app *app)
  * still runs (ErrorOnStop), nothing worse. */
 static BOOL stop_services(struct rm_run *run, BOOL *failed)
 {
-    struct rm_apps *apps = &run->session->apps;
+    struct rm_apps *apps = &run->task->apps;
     WCHAR **deps = rm_alloc_array(apps->count + 1, sizeof(WCHAR *));
     struct rm_app *a;
     BOOL ok = TRUE;
@@ -280,7 +282,7 @@ static BOOL stop_services(struct rm_run *run, BOOL *failed)
 /* Asks every windowed app of a phase first; without force, one refusal stops the call. */
 static BOOL query_phase(struct rm_run *run, enum phase phase, BOOL *agreed, BOOL *refused)
 {
-    struct rm_apps *apps = &run->session->apps;
+    struct rm_apps *apps = &run->task->apps;
     unsigned i;
 
     for (i = 0; i < apps->count; i++) {
@@ -301,7 +303,7 @@ static BOOL query_phase(struct rm_run *run, enum phase phase, BOOL *agreed, BOOL
 
 static BOOL stop_phase(struct rm_run *run, enum phase phase, const BOOL *agreed, BOOL *failed)
 {
-    struct rm_apps *apps = &run->session->apps;
+    struct rm_apps *apps = &run->task->apps;
     struct rm_app *a;
     unsigned i;
 
@@ -325,7 +327,7 @@ static BOOL stop_phase(struct rm_run *run, enum phase phase, const BOOL *agreed,
 /* Checks that need nothing stopped: only-registered, and apps we cannot close politely. */
 static DWORD precheck(struct rm_run *run, ULONG flags)
 {
-    struct rm_apps *apps = &run->session->apps;
+    struct rm_apps *apps = &run->task->apps;
     DWORD err = ERROR_SUCCESS;
     unsigned i;
 
@@ -345,7 +347,7 @@ static DWORD precheck(struct rm_run *run, ULONG flags)
 
 static DWORD shutdown_apps(struct rm_run *run, ULONG flags)
 {
-    struct rm_session *s = run->session;
+    struct rm_task *s = run->task;
     static const enum phase order[] = { PHASE_GUI, PHASE_CONSOLE, PHASE_OTHER, PHASE_SERVICE,
                                         PHASE_EXPLORER };
     BOOL *agreed, refused = FALSE, failed = FALSE, ok = TRUE;
@@ -375,7 +377,8 @@ static DWORD shutdown_apps(struct rm_run *run, ULONG flags)
     return refused || failed ? ERROR_FAIL_SHUTDOWN : ERROR_SUCCESS;
 }
 
-DWORD rm_engine_shutdown(struct rm_session *s, ULONG flags, RM_WRITE_STATUS_CALLBACK cb)
+DWORD rm_engine_shutdown(struct rm_task *s, const struct rm_registrations *r, ULONG flags,
+                         RM_WRITE_STATUS_CALLBACK cb)
 {
     struct rm_affected fresh;
     struct rm_run run;
@@ -383,7 +386,7 @@ DWORD rm_engine_shutdown(struct rm_session *s, ULONG flags, RM_WRITE_STATUS_CALL
 
     rm_run_begin(&run, s, cb);
     run.force = (flags & RmForceShutdown) != 0;
-    if ((err = rm_resolve(s, &fresh)))
+    if ((err = rm_task_resolve(s, r, &fresh)))
         return err;
     reasons = fresh.reasons;
     err = rm_apps_update(&s->apps, &fresh);

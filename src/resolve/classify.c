@@ -9,7 +9,7 @@
  * RmConsole (a console-subsystem image), else RmUnknownApp.
  * Name: the image's FileDescription, else its main window's title, else its file name.
  */
-#include "../rm.h"
+#include "resolve.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -31,11 +31,11 @@ BOOL rm_window_is_app(HWND hwnd, DWORD pid)
     WCHAR cls[16];
     DWORD owner = 0;
 
-    GetWindowThreadProcessId(hwnd, &owner);
+    rm_sys()->GetWindowThreadProcessId(hwnd, &owner);
     if (owner != pid)
         return FALSE;
     /* Every GUI thread has an invisible "Default IME" window (Wine and Windows alike). */
-    return !(GetClassNameW(hwnd, cls, ARRAYSIZE(cls)) && !wcscmp(cls, L"IME"));
+    return !(rm_sys()->GetClassNameW(hwnd, cls, ARRAYSIZE(cls)) && !wcscmp(cls, L"IME"));
 }
 
 struct window_search {
@@ -51,9 +51,9 @@ static BOOL CALLBACK window_of(HWND hwnd, LPARAM arg)
     if (!rm_window_is_app(hwnd, w->pid))
         return TRUE;
     w->any = TRUE;
-    if (IsWindowVisible(hwnd) && !GetWindow(hwnd, GW_OWNER)) {
+    if (rm_sys()->IsWindowVisible(hwnd) && !rm_sys()->GetWindow(hwnd, GW_OWNER)) {
         w->main = TRUE;
-        GetWindowTextW(hwnd, w->title, ARRAYSIZE(w->title));
+        rm_sys()->GetWindowTextW(hwnd, w->title, ARRAYSIZE(w->title));
         return FALSE;
     }
     return TRUE;
@@ -62,7 +62,7 @@ static BOOL CALLBACK window_of(HWND hwnd, LPARAM arg)
 /* The image's FileDescription, from the first translation of its version resource. */
 static BOOL file_description(const WCHAR *image, WCHAR *out, size_t cap)
 {
-    DWORD ignored, size = GetFileVersionInfoSizeW(image, &ignored);
+    DWORD ignored, size = rm_sys()->GetFileVersionInfoSizeW(image, &ignored);
     struct { WORD lang, codepage; } *tr;
     WCHAR query[64], *value;
     UINT len;
@@ -71,7 +71,7 @@ static BOOL file_description(const WCHAR *image, WCHAR *out, size_t cap)
 
     if (!size || !(data = rm_alloc(size)))
         return FALSE;
-    if (GetFileVersionInfoW(image, 0, size, data) &&
+    if (rm_sys()->GetFileVersionInfoW(image, 0, size, data) &&
         VerQueryValueW(data, L"\\VarFileInfo\\Translation", (void **)&tr, &len) && len >= 4) {
         _snwprintf(query, ARRAYSIZE(query), L"\\StringFileInfo\\%04x%04x\\FileDescription",
                    tr->lang, tr->codepage);
@@ -87,7 +87,7 @@ static BOOL file_description(const WCHAR *image, WCHAR *out, size_t cap)
 
 BOOL rm_image_is_console(const WCHAR *image)
 {
-    HANDLE f = CreateFileW(image, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+    HANDLE f = rm_sys()->CreateFileW(image, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                            NULL, OPEN_EXISTING, 0, NULL);
     BYTE head[1024];
     DWORD n = 0, pe;
@@ -95,7 +95,7 @@ BOOL rm_image_is_console(const WCHAR *image)
 
     if (f == INVALID_HANDLE_VALUE)
         return FALSE;
-    if (ReadFile(f, head, sizeof(head), &n, NULL) && n >= sizeof(IMAGE_DOS_HEADER)) {
+    if (rm_sys()->ReadFile(f, head, sizeof(head), &n, NULL) && n >= sizeof(IMAGE_DOS_HEADER)) {
         pe = ((IMAGE_DOS_HEADER *)head)->e_lfanew;
         /* The subsystem sits at the same offset in the 32- and 64-bit optional headers.
          * e_lfanew comes from a file anyone may have written: checked without a sum that
@@ -108,7 +108,7 @@ BOOL rm_image_is_console(const WCHAR *image)
             console = sub == IMAGE_SUBSYSTEM_WINDOWS_CUI;
         }
     }
-    CloseHandle(f);
+    rm_sys()->CloseHandle(f);
     return console;
 }
 
@@ -128,11 +128,11 @@ static BOOL restart_registered(HANDLE process)
     HRESULT hr;
     /* Reading another process's registration needs PROCESS_VM_READ. Wine quirk: always
      * E_NOTIMPL, so under Wine nothing counts as registered here. */
-    if (!DuplicateHandle(GetCurrentProcess(), process, GetCurrentProcess(), &h,
+    if (!rm_sys()->DuplicateHandle(GetCurrentProcess(), process, GetCurrentProcess(), &h,
                          PROCESS_VM_READ | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, 0))
         return FALSE;
-    hr = GetApplicationRestartSettings(h, NULL, &size, &flags);
-    CloseHandle(h);
+    hr = rm_sys()->GetApplicationRestartSettings(h, NULL, &size, &flags);
+    rm_sys()->CloseHandle(h);
     return hr == S_OK && size > 0;
 }
 
@@ -150,20 +150,20 @@ static DWORD open_process(DWORD pid, RM_PROCESS_INFO *info, HANDLE *stop, HANDLE
     info->AppStatus = RmStatusRunning;
     info->TSSessionId = (DWORD)RM_INVALID_TS_SESSION;
 
-    *stop = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION |
+    *stop = rm_sys()->OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION |
                         PROCESS_DUP_HANDLE, FALSE, pid);
-    *query = *stop ? *stop : OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+    *query = *stop ? *stop : rm_sys()->OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
     if (!*query)
         return GetLastError() == ERROR_INVALID_PARAMETER ? ERROR_NOT_FOUND : ERROR_SUCCESS;
-    if (!GetProcessTimes(*query, &start, &ignored[0], &ignored[1], &ignored[2]) ||
-        (GetExitCodeProcess(*query, &code) && code != STILL_ACTIVE)) {
-        CloseHandle(*query);
+    if (!rm_sys()->GetProcessTimes(*query, &start, &ignored[0], &ignored[1], &ignored[2]) ||
+        (rm_sys()->GetExitCodeProcess(*query, &code) && code != STILL_ACTIVE)) {
+        rm_sys()->CloseHandle(*query);
         return ERROR_NOT_FOUND;  /* exited while we looked: not an error */
     }
     info->Process.ProcessStartTime = start;
-    if (!QueryFullProcessImageNameW(*query, 0, image, &len))
+    if (!rm_sys()->QueryFullProcessImageNameW(*query, 0, image, &len))
         image[0] = 0;
-    if (ProcessIdToSessionId(pid, &session))
+    if (rm_sys()->ProcessIdToSessionId(pid, &session))
         info->TSSessionId = session;
     return ERROR_SUCCESS;
 }
@@ -194,7 +194,7 @@ DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HAND
         *reasons |= RmRebootReasonPermissionDenied;
         return ERROR_SUCCESS;
     }
-    ProcessIdToSessionId(GetCurrentProcessId(), &my_session);
+    rm_sys()->ProcessIdToSessionId(GetCurrentProcessId(), &my_session);
 
     reason = critical_reason(pid, image);
     if (!reason && info->TSSessionId != (DWORD)RM_INVALID_TS_SESSION && info->TSSessionId != my_session)
@@ -208,7 +208,7 @@ DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HAND
 
     ZeroMemory(&w, sizeof(w));
     w.pid = pid;
-    EnumWindows(window_of, (LPARAM)&w);
+    rm_sys()->EnumWindows(window_of, (LPARAM)&w);
     if (info->ApplicationType != RmCritical) {
         if (image[0] && !_wcsicmp(base_name(image), L"explorer.exe"))
             info->ApplicationType = RmExplorer;
@@ -235,7 +235,7 @@ DWORD rm_classify_process(DWORD pid, RM_PROCESS_INFO *info, DWORD *reasons, HAND
     if (h)
         *keep = h;
     else
-        CloseHandle(q);
+        rm_sys()->CloseHandle(q);
     return ERROR_SUCCESS;
 }
 
@@ -268,6 +268,6 @@ DWORD rm_classify_service(const struct rm_service *svc, RM_PROCESS_INFO *info, D
     if (h)
         *keep = h;
     else if (q)
-        CloseHandle(q);
+        rm_sys()->CloseHandle(q);
     return ERROR_SUCCESS;
 }

@@ -8,7 +8,7 @@
  * Entries that are folders or reparse points (links: opening one reaches another file) and
  * entries without an index are not reported: their registered files are opened one by one.
  */
-#include "../rm.h"
+#include "resolve.h"
 
 /* Big enough for a few hundred entries per call. */
 #define LIST_BUFFER_BYTES (64 * 1024)
@@ -20,17 +20,17 @@ DWORD rm_dir_list(const WCHAR *dir, rm_dir_entry_fn fn, void *ctx)
     BYTE *buf;
     HANDLE h;
 
-    h = CreateFileW(dir, FILE_LIST_DIRECTORY, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+    h = rm_sys()->CreateFileW(dir, FILE_LIST_DIRECTORY, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                     NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
     if (h == INVALID_HANDLE_VALUE)
         return GetLastError();
     if (!(buf = rm_alloc(LIST_BUFFER_BYTES))) {
-        CloseHandle(h);
+        rm_sys()->CloseHandle(h);
         return ERROR_OUTOFMEMORY;
     }
     while (!err) {
         FILE_ID_BOTH_DIR_INFO *e = (FILE_ID_BOTH_DIR_INFO *)buf;
-        if (!GetFileInformationByHandleEx(h, cls, buf, LIST_BUFFER_BYTES)) {
+        if (!rm_sys()->GetFileInformationByHandleEx(h, cls, buf, LIST_BUFFER_BYTES)) {
             err = GetLastError();
             break;  /* ERROR_NO_MORE_FILES at the end */
         }
@@ -49,6 +49,6 @@ DWORD rm_dir_list(const WCHAR *dir, rm_dir_entry_fn fn, void *ctx)
         }
     }
     rm_free(buf);
-    CloseHandle(h);
+    rm_sys()->CloseHandle(h);
     return err == ERROR_NO_MORE_FILES ? ERROR_SUCCESS : err;
 }

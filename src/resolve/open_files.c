@@ -19,8 +19,7 @@
  */
 #include <string.h>
 
-#include "../rm.h"
-#include "../nt.h"
+#include "resolve.h"
 
 #define CLAIM_STOP 0x40000000L
 
@@ -54,9 +53,9 @@ static void job_release(struct inspect_job *job)
         return;
     for (i = 0; i < job->count; i++)
         if (job->handles[i])
-            CloseHandle(job->handles[i]);
+            rm_sys()->CloseHandle(job->handles[i]);
     if (job->done)
-        CloseHandle(job->done);
+        rm_sys()->CloseHandle(job->done);
     rm_free(job->handles);
     rm_free(job->pids);
     rm_free(job->indices);
@@ -120,7 +119,7 @@ static DWORD WINAPI inspector(void *arg)
         job->ok[c] = index_query(h, &index) && job_has_index(job, index) &&
                      rm_file_identity(h, &job->ids[c]);
         job->handles[c] = NULL;
-        CloseHandle(h);
+        rm_sys()->CloseHandle(h);
         InterlockedIncrement(&job->finished);
     }
     SetEvent(job->done);
@@ -156,8 +155,8 @@ static DWORD inspect_all(struct inspect_job *job, struct rm_targets *t,
             job_release(job);
             return RM_FAIL(GetLastError(), "CreateThread(inspector)");
         }
-        CloseHandle(thread);
-        while (WaitForSingleObject(job->done, RM_HANDLE_QUERY_TIMEOUT_MS) == WAIT_TIMEOUT) {
+        rm_sys()->CloseHandle(thread);
+        while (rm_sys()->WaitForSingleObject(job->done, RM_HANDLE_QUERY_TIMEOUT_MS) == WAIT_TIMEOUT) {
             if (job->finished != seen) {
                 seen = job->finished;  /* moving: wait on */
                 continue;
@@ -198,7 +197,7 @@ static volatile LONG last_snapshot_size;
 /* The system handle table, in a buffer grown until it fits. */
 static DWORD snapshot(struct rm_nt_handle_table **out)
 {
-    const struct rm_nt *nt = rm_nt_get();
+    const struct rm_sys *nt = rm_sys();
     ULONG last = (ULONG)last_snapshot_size, size = last ? last + (last >> 3) : 1 << 16, ret = 0;
     void *buf = NULL;
     LONG status;
@@ -241,7 +240,7 @@ static HANDLE open_probe(void)
                        GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, (LPCWSTR)(void *)open_probe, &self);
     if (!GetModuleFileNameW(self, path, MAX_PATH))
         return INVALID_HANDLE_VALUE;
-    return CreateFileW(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+    return rm_sys()->CreateFileW(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
                        OPEN_EXISTING, 0, NULL);
 }
 
@@ -304,13 +303,13 @@ DWORD rm_open_files_find(struct rm_targets *t, struct rm_pidset *found)
             continue;
         if (pid != process_pid) {
             if (process)
-                CloseHandle(process);
+                rm_sys()->CloseHandle(process);
             process_pid = pid;
-            process = OpenProcess(PROCESS_DUP_HANDLE, FALSE, pid);
+            process = rm_sys()->OpenProcess(PROCESS_DUP_HANDLE, FALSE, pid);
         }
         if (!process)
             continue;  /* gone, or not ours to look into */
-        if (!DuplicateHandle(process, (HANDLE)e->HandleValue, GetCurrentProcess(), &dup, 0,
+        if (!rm_sys()->DuplicateHandle(process, (HANDLE)e->HandleValue, GetCurrentProcess(), &dup, 0,
                              FALSE, DUPLICATE_SAME_ACCESS))
             continue;  /* closed meanwhile, or not duplicable */
         job->handles[count] = dup;
@@ -326,9 +325,9 @@ DWORD rm_open_files_find(struct rm_targets *t, struct rm_pidset *found)
     job = NULL;
 out:
     if (process)
-        CloseHandle(process);
+        rm_sys()->CloseHandle(process);
     if (probe != INVALID_HANDLE_VALUE)
-        CloseHandle(probe);
+        rm_sys()->CloseHandle(probe);
     rm_free(table);
     return err;
 }

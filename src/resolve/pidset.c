@@ -1,5 +1,5 @@
 /* pidset.c - the processes found so far, each once. A list: there are few of them. */
-#include "../rm.h"
+#include "resolve.h"
 
 BOOL rm_pidset_has(const struct rm_pidset *s, DWORD pid)
 {

@@ -5,15 +5,7 @@
  * processes or depending on those, one entry each; and the reboot reasons they bring.
  * Worked out from scratch on every call; only the reading of registrations is incremental.
  */
-#include "../rm.h"
-
-static DWORD append(struct rm_affected *a, const RM_PROCESS_INFO *info)
-{
-    DWORD err = rm_grow((void **)&a->apps, &a->cap, a->count + 1, sizeof(*info));
-    if (!err)
-        a->apps[a->count++] = *info;
-    return err;
-}
+#include "resolve.h"
 
 /* Registered processes that are still the process that was registered (one we may not
  * look at is listed too: classification says why it cannot be stopped). */
@@ -28,26 +20,40 @@ static DWORD add_registered_processes(const struct rm_registrations *r, struct r
     return err;
 }
 
-static DWORD cancelled(struct rm_session *s)
+static DWORD cancelled(volatile LONG *cancel)
 {
-    return InterlockedCompareExchange(&s->cancel, 0, 0) ? ERROR_CANCELLED : ERROR_SUCCESS;
+    return cancel && InterlockedCompareExchange(cancel, 0, 0) ? ERROR_CANCELLED : ERROR_SUCCESS;
 }
 
-/* Adds one classified entry and keeps its process for the session. */
-static DWORD add_entry(struct rm_session *s, struct rm_affected *out, const RM_PROCESS_INFO *info,
-                       DWORD reasons, HANDLE keep)
+/* Adds one classified entry with the handle that keeps its process (may be NULL). */
+static DWORD add_entry(struct rm_affected *out, const RM_PROCESS_INFO *info, DWORD reasons,
+                       HANDLE keep)
 {
-    DWORD err = append(out, info);
+    DWORD err = rm_grow((void **)&out->apps, &out->cap, out->count + 1, sizeof(*info));
+
+    if (!err)
+        err = rm_grow((void **)&out->keep, &out->cap_keep, out->count + 1, sizeof(HANDLE));
     if (err) {
         if (keep)
-            CloseHandle(keep);
+            rm_sys()->CloseHandle(keep);
         return err;
     }
+    out->apps[out->count] = *info;
+    out->keep[out->count] = keep;
+    out->count++;
     out->reasons |= reasons;
-    return keep ? rm_session_keep_process(s, keep, &info->Process) : ERROR_SUCCESS;
+    return ERROR_SUCCESS;
 }
 
-DWORD rm_resolve(struct rm_session *s, struct rm_affected *out)
+/* The file system's own answer where it has one; the handle walk where the platform does
+ * not implement it (Wine). */
+static DWORD find_open_files(struct rm_targets *t, struct rm_pidset *found)
+{
+    DWORD err = rm_file_users_find(t, found);
+    return err == ERROR_NOT_SUPPORTED ? rm_open_files_find(t, found) : err;
+}
+
+DWORD rm_resolve(const struct rm_registrations *r, volatile LONG *cancel, struct rm_affected *out)
 {
     struct rm_targets targets;
     struct rm_services services;
@@ -60,33 +66,31 @@ DWORD rm_resolve(struct rm_session *s, struct rm_affected *out)
     ZeroMemory(out, sizeof(*out));
     ZeroMemory(&found, sizeof(found));
     ZeroMemory(&services, sizeof(services));
-    if ((err = rm_registrations_refresh(&s->regs, &s->store)))
-        return err;
-    if ((err = rm_targets_build(&s->regs, &targets)))
+    if ((err = rm_targets_build(r, &targets)))
         return err;
     /* RmCancelCurrentTask is honoured between the steps. */
-    if (!(err = add_registered_processes(&s->regs, &found)) &&
-        !(err = cancelled(s)) &&
-        !(err = rm_open_files_find(&targets, &found)) &&
-        !(err = cancelled(s)) &&
+    if (!(err = add_registered_processes(r, &found)) &&
+        !(err = cancelled(cancel)) &&
+        !(err = find_open_files(&targets, &found)) &&
+        !(err = cancelled(cancel)) &&
         !(err = rm_modules_find(&targets, &found)) &&
-        !(err = cancelled(s)))
-        err = rm_services_find(&s->regs, &found, &services);
+        !(err = cancelled(cancel)))
+        err = rm_services_find(r, &found, &services);
     rm_targets_free(&targets);
 
     /* A process that hosts affected services is listed as those services. */
-    for (i = 0; i < found.n && !err && !(err = cancelled(s)); i++) {
+    for (i = 0; i < found.n && !err && !(err = cancelled(cancel)); i++) {
         reasons = 0;
         if (rm_services_hosted_by(&services, found.pids[i]) ||
             rm_classify_process(found.pids[i], &info, &reasons, &keep))
             continue;  /* a service, or exited meanwhile */
-        err = add_entry(s, out, &info, reasons, keep);
+        err = add_entry(out, &info, reasons, keep);
     }
     for (i = 0; i < services.count && !err; i++) {
         reasons = 0;
         if (rm_classify_service(&services.items[i], &info, &reasons, &keep))
             continue;  /* its process exited meanwhile */
-        err = add_entry(s, out, &info, reasons, keep);
+        err = add_entry(out, &info, reasons, keep);
     }
     rm_services_free(&services);
     rm_pidset_free(&found);
@@ -97,6 +101,11 @@ DWORD rm_resolve(struct rm_session *s, struct rm_affected *out)
 
 void rm_affected_free(struct rm_affected *a)
 {
+    unsigned i;
+    for (i = 0; a->keep && i < a->count; i++)
+        if (a->keep[i])
+            rm_sys()->CloseHandle(a->keep[i]);
+    rm_free(a->keep);
     rm_free(a->apps);
     ZeroMemory(a, sizeof(*a));
 }

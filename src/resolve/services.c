@@ -7,7 +7,7 @@
  * the SCM itself uses: EnumDependentServicesW is a stub in Wine, and reading the registry
  * works the same on Windows. Load-order groups (`DependOnGroup`) are not followed.
  */
-#include "../rm.h"
+#include "resolve.h"
 
 #include <string.h>
 
@@ -25,7 +25,7 @@ DWORD rm_services_running(SC_HANDLE scm, struct rm_running_services *out)
     ZeroMemory(out, sizeof(*out));
     /* The list can grow between the two calls; retry a few times with the larger size. */
     for (tries = 0; tries < 4; tries++) {
-        if (EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE,
+        if (rm_sys()->EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE,
                                   buf, size, &needed, &count, NULL, NULL)) {
             out->items = (ENUM_SERVICE_STATUS_PROCESSW *)buf;
             out->count = count;
@@ -62,18 +62,18 @@ DWORD rm_service_dependencies(const WCHAR *svc, WCHAR **out)
         return ERROR_SUCCESS;
     wcscpy(path, SERVICES_KEY);
     wcscat(path, svc);
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_QUERY_VALUE, &key))
+    if (rm_sys()->RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_QUERY_VALUE, &key))
         return ERROR_SUCCESS;
-    if (!RegQueryValueExW(key, L"DependOnService", NULL, &type, NULL, &size) &&
+    if (!rm_sys()->RegQueryValueExW(key, L"DependOnService", NULL, &type, NULL, &size) &&
         type == REG_MULTI_SZ && size >= sizeof(WCHAR)) {
         if (!(deps = rm_alloc(size + 2 * sizeof(WCHAR))))  /* zeroed: always doubly terminated */
             err = ERROR_OUTOFMEMORY;
-        else if (RegQueryValueExW(key, L"DependOnService", NULL, NULL, (BYTE *)deps, &size)) {
+        else if (rm_sys()->RegQueryValueExW(key, L"DependOnService", NULL, NULL, (BYTE *)deps, &size)) {
             rm_free(deps);
             deps = NULL;
         }
     }
-    RegCloseKey(key);
+    rm_sys()->RegCloseKey(key);
     *out = deps;
     return err;
 }
@@ -109,9 +109,9 @@ static BOOL in_set(const struct rm_services *set, const WCHAR *name)
 /* Whether we may stop and start it, and whether it stops at all. */
 static void check_control(SC_HANDLE scm, struct rm_service *s, DWORD controls)
 {
-    SC_HANDLE h = OpenServiceW(scm, s->name, SERVICE_STOP | SERVICE_START | SERVICE_QUERY_STATUS);
+    SC_HANDLE h = rm_sys()->OpenServiceW(scm, s->name, SERVICE_STOP | SERVICE_START | SERVICE_QUERY_STATUS);
     if (h)
-        CloseServiceHandle(h);
+        rm_sys()->CloseServiceHandle(h);
     else
         s->denied = GetLastError() == ERROR_ACCESS_DENIED;
     s->unstoppable = !(controls & SERVICE_ACCEPT_STOP);
@@ -190,10 +190,10 @@ DWORD rm_services_find(const struct rm_registrations *r, const struct rm_pidset 
     if (!r->nservices && !found->n)
         return ERROR_SUCCESS;
     /* No SCM to ask (a stripped-down system): no service can be affected. */
-    if (!(scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE)))
+    if (!(scm = rm_sys()->OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE)))
         return ERROR_SUCCESS;
     if ((err = rm_services_running(scm, &all))) {
-        CloseServiceHandle(scm);
+        rm_sys()->CloseServiceHandle(scm);
         return err;
     }
     for (i = 0; i < all.count && !err; i++) {
@@ -210,7 +210,7 @@ DWORD rm_services_find(const struct rm_registrations *r, const struct rm_pidset 
         err = add_dependents(out, scm, &all);
 
     rm_free(all.items);
-    CloseServiceHandle(scm);
+    rm_sys()->CloseServiceHandle(scm);
     if (err)
         rm_services_free(out);
     return err;

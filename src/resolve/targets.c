@@ -19,8 +19,7 @@
 #include <string.h>
 #include <wctype.h>
 
-#include "../rm.h"
-#include "../nt.h"
+#include "resolve.h"
 
 enum { TARGET_UNKNOWN, TARGET_KNOWN, TARGET_GONE };
 
@@ -59,7 +58,7 @@ BOOL rm_file_identity(HANDLE file, struct rm_file_id *id)
 {
     BY_HANDLE_FILE_INFORMATION info;
 
-    if (GetFileType(file) != FILE_TYPE_DISK || !GetFileInformationByHandle(file, &info))
+    if (rm_sys()->GetFileType(file) != FILE_TYPE_DISK || !rm_sys()->GetFileInformationByHandle(file, &info))
         return FALSE;
     id->volume = info.dwVolumeSerialNumber;
     id->index_high = info.nFileIndexHigh;
@@ -69,7 +68,7 @@ BOOL rm_file_identity(HANDLE file, struct rm_file_id *id)
 
 BOOL rm_file_index(HANDLE file, ULONGLONG *index)
 {
-    const struct rm_nt *nt = rm_nt_get();
+    const struct rm_sys *nt = rm_sys();
     struct rm_nt_io_status io;
     LARGE_INTEGER value;
     struct rm_file_id id;
@@ -122,7 +121,7 @@ BOOL rm_targets_has_index(const struct rm_targets *t, ULONGLONG index)
 /* The whole identity of a target, read on first need. */
 static void resolve(const struct rm_targets *t, struct rm_target *target)
 {
-    HANDLE h = CreateFileW(t->files[target->file], 0,
+    HANDLE h = rm_sys()->CreateFileW(t->files[target->file], 0,
                            FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
                            OPEN_EXISTING, 0, NULL);
     target->state = TARGET_GONE;
@@ -130,7 +129,7 @@ static void resolve(const struct rm_targets *t, struct rm_target *target)
         return;
     if (rm_file_identity(h, &target->id))
         target->state = TARGET_KNOWN;
-    CloseHandle(h);
+    rm_sys()->CloseHandle(h);
 }
 
 BOOL rm_targets_match(struct rm_targets *t, const struct rm_file_id *id)
@@ -234,10 +233,10 @@ static DWORD open_one(const struct rm_targets *t, struct pending *p)
      * file that others hold open can still be opened here. Without
      * FILE_FLAG_BACKUP_SEMANTICS a directory fails to open, so the common case costs one
      * open, one query and one close. */
-    h = CreateFileW(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+    h = rm_sys()->CreateFileW(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
                     OPEN_EXISTING, 0, NULL);
     if (h == INVALID_HANDLE_VALUE) {
-        attrs = GetFileAttributesW(path);
+        attrs = rm_sys()->GetFileAttributesW(path);
         if (attrs == INVALID_FILE_ATTRIBUTES)
             return ERROR_SUCCESS;  /* does not exist: nobody uses it */
         if (attrs & FILE_ATTRIBUTE_DIRECTORY)
@@ -247,7 +246,7 @@ static DWORD open_one(const struct rm_targets *t, struct pending *p)
     }
     p->exists = TRUE;
     p->has_index = (BYTE)rm_file_index(h, &p->index);
-    CloseHandle(h);
+    rm_sys()->CloseHandle(h);
     return ERROR_SUCCESS;
 }
 

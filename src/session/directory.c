@@ -8,7 +8,7 @@
  * The mapping and its mutex are opened once per process and kept. The first process to
  * take the mutex and find no valid header initialises it (a fresh mapping is all zeros).
  */
-#include "../rm.h"
+#include "session.h"
 
 static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
 static HANDLE dir_mutex;

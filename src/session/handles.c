@@ -7,7 +7,7 @@
  * A looked-up session carries a reference, so RmEndSession on one thread cannot free it
  * under a call running on another.
  */
-#include "../rm.h"
+#include "session.h"
 
 static SRWLOCK table_lock = SRWLOCK_INIT;
 static struct rm_session **table;

@@ -3,7 +3,7 @@
  * lower-case hex digits. A joiner proves it was told the key; nothing else admits it.
  * Parsing a caller's key is plain C, in key_text.c.
  */
-#include "../rm.h"
+#include "session.h"
 
 #include <bcrypt.h>
 

@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 
-#include "../rm.h"
+#include "session.h"
 
 DWORD rm_object_name(WCHAR *name, const WCHAR *what)
 {

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "../rm.h"
+#include "session.h"
 
 static DWORD add_batch_size(uint32_t *total, uint32_t bytes)
 {

@@ -5,7 +5,7 @@
  *
  * Built once per process, on first use (never in DllMain).
  */
-#include "../rm.h"
+#include "session.h"
 
 #include <sddl.h>
 #include <stdio.h>

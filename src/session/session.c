@@ -8,34 +8,34 @@
  */
 #include <string.h>
 
-#include "../rm.h"
+#include "session.h"
 
 static void session_free(struct rm_session *s)
 {
-    unsigned i;
-
-    for (i = 0; i < s->nkept; i++)
-        CloseHandle(s->kept[i].handle);
-    rm_free(s->kept);
+    if (s->free_task)
+        s->free_task(s->task);
     rm_store_close(&s->store);
     if (s->owner)
         CloseHandle(s->owner);
     rm_registrations_free(&s->regs);
-    rm_filters_free(&s->filters);
-    rm_apps_free(&s->apps);
     DeleteCriticalSection(&s->lock);
     SecureZeroMemory(s->key, sizeof(s->key));
     rm_free(s);
 }
 
-static struct rm_session *session_new(BOOL primary)
+static struct rm_session *session_new(BOOL primary, void *task, void (*free_task)(void *))
 {
-    struct rm_session *s = rm_alloc(sizeof(*s));
-    if (s) {
-        s->primary = primary;
-        s->slot = RM_MAX_SESSIONS;
-        InitializeCriticalSection(&s->lock);
+    struct rm_session *s = task ? rm_alloc(sizeof(*s)) : NULL;
+    if (!s) {
+        if (task && free_task)
+            free_task(task);
+        return NULL;
     }
+    s->primary = primary;
+    s->slot = RM_MAX_SESSIONS;
+    s->task = task;
+    s->free_task = free_task;
+    InitializeCriticalSection(&s->lock);
     return s;
 }
 
@@ -45,9 +45,10 @@ void rm_session_release(struct rm_session *s)
         session_free(s);
 }
 
-DWORD rm_session_start(DWORD *handle, WCHAR key[RM_KEY_CHARS + 1])
+DWORD rm_session_start(DWORD *handle, WCHAR key[RM_KEY_CHARS + 1], void *task,
+                       void (*free_task)(void *task))
 {
-    struct rm_session *s = session_new(TRUE);
+    struct rm_session *s = session_new(TRUE, task, free_task);
     DWORD err;
 
     if (!s)
@@ -93,9 +94,10 @@ static DWORD open_owner(struct rm_session *s)
     return ERROR_SUCCESS;
 }
 
-DWORD rm_session_join(DWORD *handle, const WCHAR key[RM_KEY_CHARS + 1])
+DWORD rm_session_join(DWORD *handle, const WCHAR key[RM_KEY_CHARS + 1], void *task,
+                      void (*free_task)(void *task))
 {
-    struct rm_session *s = session_new(FALSE);
+    struct rm_session *s = session_new(FALSE, task, free_task);
     DWORD err;
 
     if (!s)
@@ -205,30 +207,7 @@ out:
     return err;
 }
 
-HANDLE rm_session_kept(const struct rm_session *s, const RM_UNIQUE_PROCESS *id)
+DWORD rm_session_refresh(struct rm_session *s)
 {
-    unsigned i;
-    for (i = 0; i < s->nkept; i++)
-        if (s->kept[i].id.dwProcessId == id->dwProcessId &&
-            !CompareFileTime(&s->kept[i].id.ProcessStartTime, &id->ProcessStartTime))
-            return s->kept[i].handle;
-    return NULL;
-}
-
-DWORD rm_session_keep_process(struct rm_session *s, HANDLE process, const RM_UNIQUE_PROCESS *id)
-{
-    DWORD err;
-
-    if (rm_session_kept(s, id)) {
-        CloseHandle(process);  /* already kept */
-        return ERROR_SUCCESS;
-    }
-    if ((err = rm_grow((void **)&s->kept, &s->cap_kept, s->nkept + 1, sizeof(*s->kept)))) {
-        CloseHandle(process);
-        return err;
-    }
-    s->kept[s->nkept].handle = process;
-    s->kept[s->nkept].id = *id;
-    s->nkept++;
-    return ERROR_SUCCESS;
+    return rm_registrations_refresh(&s->regs, &s->store);
 }

@@ -15,7 +15,7 @@
  */
 #include <stdio.h>
 
-#include "../rm.h"
+#include "session.h"
 
 static DWORD store_names(const WCHAR *key, WCHAR *section, WCHAR *mutex)
 {

@@ -2,7 +2,7 @@
  * mem.c - every allocation of the DLL goes through here, so that tests can make the n-th
  * one fail and check that each caller reports ERROR_OUTOFMEMORY and leaves its state whole.
  */
-#include "../rm.h"
+#include "util.h"
 
 static volatile LONG fail_countdown;  /* 0: never fail */
 

@@ -2,7 +2,7 @@
  * path.c - file names as the session stores them: full paths, as GetFullPathNameW makes
  * them (relative names are taken against the caller's current directory).
  */
-#include "../rm.h"
+#include "util.h"
 
 DWORD rm_path_full(const WCHAR *name, WCHAR **out)
 {

@@ -1,5 +1,5 @@
 /* text.c - copying text into the fixed-size fields of RM_PROCESS_INFO and the like. */
-#include "../rm.h"
+#include "util.h"
 
 void rm_copy_text(WCHAR *dst, size_t cap, const WCHAR *src)
 {

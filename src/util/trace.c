@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../rm.h"
+#include "util.h"
 
 static int trace_mode(void)
 {

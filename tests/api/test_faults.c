@@ -16,7 +16,7 @@
 
 #include "holders.h"
 #include "store.h"
-#include "nt.h"  /* declarations only: the handle table's layout */
+#include "sys/nt.h"  /* declarations only: the handle table's layout */
 
 /* Handles this process holds, from the system handle table (ntdll looked up here, not
  * through the DLL). Wine quirk: GetProcessHandleCount answers 0 there, so it cannot see

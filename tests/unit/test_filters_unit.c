@@ -7,7 +7,7 @@
 #include <wchar.h>
 
 #include "testutil.h"
-#include "rm.h"
+#include "engine/engine.h"
 
 #define APP L"C:\\Apps\\Tool\\tool.exe"
 

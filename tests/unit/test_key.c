@@ -2,7 +2,7 @@
 #include <wchar.h>
 
 #include "testutil.h"
-#include "rm.h"
+#include "engine/engine.h"
 
 static void test_key_generate_is_hex_and_random(void **state)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "rm.h"
+#include "util/util.h"
 #include "store.h"
 
 #define MAX_RUNS 400

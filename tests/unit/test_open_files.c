@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "rm.h"
+#include "engine/engine.h"
 
 static ULONGLONG blocker_index;
 static HANDLE release_event;

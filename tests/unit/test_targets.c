@@ -10,7 +10,7 @@
 #include <wctype.h>
 
 #include "testutil.h"
-#include "rm.h"
+#include "engine/engine.h"
 
 #define MANY 24   /* well above the count from which a folder is listed */
 

@@ -2,8 +2,9 @@
  * nt.h - the NT internals this DLL declares itself, and only here: the system handle table
  * (NtQuerySystemInformation, SystemExtendedHandleInformation), a file's index
  * (NtQueryInformationFile, FileInternalInformation) and where another process keeps its
- * command line (NtQueryInformationProcess, the PEB). Looked up in ntdll once, on first use
- * (never in DllMain).
+ * command line (NtQueryInformationProcess, the PEB), and the processes using a file
+ * (FileProcessIdsUsingFileInformation). The functions are members of the system table
+ * (sys.h), looked up in ntdll once, on first use (never in DllMain).
  */
 #ifndef RM_NT_H
 #define RM_NT_H
@@ -79,13 +80,28 @@ struct rm_nt_io_status {
 typedef LONG (NTAPI *rm_NtQueryInformationFile_fn)(HANDLE file, struct rm_nt_io_status *io,
                                                     PVOID buf, ULONG len, ULONG cls);
 
-struct rm_nt {
-    rm_NtQuerySystemInformation_fn NtQuerySystemInformation;
-    rm_NtQueryInformationProcess_fn NtQueryInformationProcess;
-    rm_NtQueryInformationFile_fn NtQueryInformationFile;
+/* FILE_INFORMATION_CLASS value 47 (Vista and later; spec §11.3): the PIDs of the processes
+ * that use a file, asked of the file system through any handle of the file (no access
+ * rights needed beyond FILE_READ_ATTRIBUTES). Wine 8 does not implement it. */
+#define RM_FileProcessIdsUsingFileInformation 47
+
+struct rm_nt_process_ids_using_file {
+    ULONG NumberOfProcessIdsInList;
+    ULONG_PTR ProcessIdList[1];      /* NumberOfProcessIdsInList of them */
 };
 
-/* The ntdll entry points, looked up once; NULL members when missing. */
-const struct rm_nt *rm_nt_get(void);
+/* NTSTATUS values that mean "this class is not there" (the handle walk is used then). */
+#ifndef STATUS_INVALID_INFO_CLASS
+#define STATUS_INVALID_INFO_CLASS ((LONG)0xC0000003L)
+#endif
+#ifndef STATUS_NOT_IMPLEMENTED
+#define STATUS_NOT_IMPLEMENTED ((LONG)0xC0000002L)
+#endif
+#ifndef STATUS_NOT_SUPPORTED
+#define STATUS_NOT_SUPPORTED ((LONG)0xC00000BBL)
+#endif
+#ifndef STATUS_BUFFER_OVERFLOW
+#define STATUS_BUFFER_OVERFLOW ((LONG)0x80000005L)
+#endif
 
 #endif

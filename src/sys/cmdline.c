@@ -5,8 +5,8 @@
  * A 64-bit DLL reads 64-bit processes and, through their 32-bit PEB, WOW64 ones. A 32-bit
  * DLL reads 32-bit processes only (a 64-bit PEB lies beyond its address space).
  */
-#include "../rm.h"
-#include "../nt.h"
+#include "sys.h"
+#include "../util/util.h"
 
 /* Reads a UNICODE_STRING's text at `at` (its Length and Buffer fields in the given width). */
 static DWORD read_text(HANDLE process, ULONG_PTR at, BOOL wide_pointers, WCHAR **out)
@@ -16,16 +16,16 @@ static DWORD read_text(HANDLE process, ULONG_PTR at, BOOL wide_pointers, WCHAR *
     WCHAR *text;
     SIZE_T n;
 
-    if (!ReadProcessMemory(process, (void *)at, &length, sizeof(length), &n))
+    if (!rm_sys()->ReadProcessMemory(process, (void *)at, &length, sizeof(length), &n))
         return RM_FAIL(GetLastError(), "read command line length");
     if (wide_pointers) {
         ULONG64 b = 0;
-        if (!ReadProcessMemory(process, (void *)(at + 8), &b, sizeof(b), &n))
+        if (!rm_sys()->ReadProcessMemory(process, (void *)(at + 8), &b, sizeof(b), &n))
             return RM_FAIL(GetLastError(), "read command line pointer");
         buffer = (ULONG_PTR)b;
     } else {
         ULONG b = 0;
-        if (!ReadProcessMemory(process, (void *)(at + 4), &b, sizeof(b), &n))
+        if (!rm_sys()->ReadProcessMemory(process, (void *)(at + 4), &b, sizeof(b), &n))
             return RM_FAIL(GetLastError(), "read command line pointer");
         buffer = b;
     }
@@ -33,7 +33,7 @@ static DWORD read_text(HANDLE process, ULONG_PTR at, BOOL wide_pointers, WCHAR *
         return ERROR_NOT_FOUND;
     if (!(text = rm_alloc(length + sizeof(WCHAR))))
         return ERROR_OUTOFMEMORY;
-    if (!ReadProcessMemory(process, (void *)buffer, text, length, &n)) {
+    if (!rm_sys()->ReadProcessMemory(process, (void *)buffer, text, length, &n)) {
         rm_free(text);
         return RM_FAIL(GetLastError(), "read command line");
     }
@@ -49,12 +49,12 @@ static DWORD read_from_peb(HANDLE process, ULONG_PTR peb, BOOL is64, WCHAR **out
 
     if (is64) {
         ULONG64 p = 0;
-        if (!ReadProcessMemory(process, (void *)(peb + RM_PEB64_PARAMETERS), &p, sizeof(p), &n))
+        if (!rm_sys()->ReadProcessMemory(process, (void *)(peb + RM_PEB64_PARAMETERS), &p, sizeof(p), &n))
             return RM_FAIL(GetLastError(), "read PEB");
         params = (ULONG_PTR)p;
     } else {
         ULONG p = 0;
-        if (!ReadProcessMemory(process, (void *)(peb + RM_PEB32_PARAMETERS), &p, sizeof(p), &n))
+        if (!rm_sys()->ReadProcessMemory(process, (void *)(peb + RM_PEB32_PARAMETERS), &p, sizeof(p), &n))
             return RM_FAIL(GetLastError(), "read PEB32");
         params = p;
     }
@@ -66,7 +66,7 @@ static DWORD read_from_peb(HANDLE process, ULONG_PTR peb, BOOL is64, WCHAR **out
 
 DWORD rm_process_command_line(DWORD pid, WCHAR **out)
 {
-    const struct rm_nt *nt = rm_nt_get();
+    const struct rm_sys *nt = rm_sys();
     struct rm_nt_basic_information basic;
     ULONG_PTR peb32 = 0;
     BOOL self_wow64 = FALSE, target_wow64 = FALSE;
@@ -76,10 +76,10 @@ DWORD rm_process_command_line(DWORD pid, WCHAR **out)
     *out = NULL;
     if (!nt->NtQueryInformationProcess)
         return ERROR_NOT_SUPPORTED;
-    if (!(h = OpenProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ, FALSE, pid)))
+    if (!(h = rm_sys()->OpenProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ, FALSE, pid)))
         return GetLastError();
-    if (sizeof(void *) == 4 && IsWow64Process(GetCurrentProcess(), &self_wow64) && self_wow64 &&
-        IsWow64Process(h, &target_wow64) && !target_wow64)
+    if (sizeof(void *) == 4 && rm_sys()->IsWow64Process(GetCurrentProcess(), &self_wow64) && self_wow64 &&
+        rm_sys()->IsWow64Process(h, &target_wow64) && !target_wow64)
         err = ERROR_NOT_SUPPORTED;  /* a 64-bit process: out of our reach */
     else if (sizeof(void *) == 8 &&
         RM_NT_SUCCESS(nt->NtQueryInformationProcess(h, RM_ProcessWow64Information, &peb32,
@@ -90,6 +90,6 @@ DWORD rm_process_command_line(DWORD pid, WCHAR **out)
         err = read_from_peb(h, (ULONG_PTR)basic.PebBaseAddress, sizeof(void *) == 8, out);
     else
         err = ERROR_NOT_SUPPORTED;
-    CloseHandle(h);
+    rm_sys()->CloseHandle(h);
     return err;
 }

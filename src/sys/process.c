@@ -2,12 +2,13 @@
  * process.c - facts about processes that the session registry needs: creation times
  * (with the process id, the identity of a process) and whether a process still runs.
  */
-#include "../rm.h"
+#include "sys.h"
+#include "../util/util.h"
 
 BOOL rm_process_start_time(HANDLE process, FILETIME *start)
 {
     FILETIME exit_time, kernel, user;
-    return GetProcessTimes(process, start, &exit_time, &kernel, &user);
+    return rm_sys()->GetProcessTimes(process, start, &exit_time, &kernel, &user);
 }
 
 FILETIME rm_process_self_start(void)
@@ -19,7 +20,7 @@ FILETIME rm_process_self_start(void)
 
 BOOL rm_process_is_alive(DWORD pid, const FILETIME *start)
 {
-    HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+    HANDLE h = rm_sys()->OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
     FILETIME actual;
     DWORD code;
     BOOL alive;
@@ -30,7 +31,7 @@ BOOL rm_process_is_alive(DWORD pid, const FILETIME *start)
     alive = rm_process_start_time(h, &actual) &&
             actual.dwLowDateTime == start->dwLowDateTime &&
             actual.dwHighDateTime == start->dwHighDateTime &&
-            GetExitCodeProcess(h, &code) && code == STILL_ACTIVE;
-    CloseHandle(h);
+            rm_sys()->GetExitCodeProcess(h, &code) && code == STILL_ACTIVE;
+    rm_sys()->CloseHandle(h);
     return alive;
 }

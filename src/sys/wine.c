@@ -1,0 +1,104 @@
+/*
+ * wine.c - the paths that exist only because Wine 8 lacks something Windows has. Each runs
+ * only under Wine (rm_sys_is_wine), and says what was measured there. On Windows the
+ * documented path runs instead, in the caller's file.
+ *
+ *  - rm_wine_restart_command: Wine's GetApplicationRestartSettings returns E_NOTIMPL for
+ *    every process (measured, Wine 8.0), so no app could ever be restarted; an app's
+ *    original command line stands in (engine/shutdown.c uses it only if the app closed
+ *    cleanly). Windows: only what the app registered (spec §11.1).
+ *  - rm_wine_console_signal: Wine delivers CTRL_C_EVENT to group 0 only to the sender's own
+ *    group, and a process's group is the one of the process that started it (measured:
+ *    a target started by another process got neither event). A target that leads its own
+ *    group is reached through its PID as the group; one that does not, by a Ctrl+C typed
+ *    into its console. Windows: group 0 reaches every process on the console we attached
+ *    to, and a non-zero group with CTRL_C_EVENT is never received (engine/close_console.c).
+ *  - rm_wine_ctrl_routine_thread: a console program started without a terminal by a
+ *    process that had none has no console under Wine, so nothing can attach to it
+ *    (measured: AttachConsole fails with ERROR_INVALID_HANDLE); a thread at kernelbase's
+ *    CtrlRoutine delivers the signal as Windows' console host would. On Windows a remote
+ *    thread is never used (security software flags them).
+ */
+#include <string.h>
+#include <wchar.h>
+
+#include "wine.h"
+#include "../util/util.h"
+
+DWORD rm_wine_restart_command(DWORD pid, WCHAR **out)
+{
+    *out = NULL;
+    if (!rm_sys_is_wine())
+        return ERROR_NOT_SUPPORTED;
+    return rm_process_command_line(pid, out);
+}
+
+/* Writes a Ctrl+C key press into the console we are attached to. */
+static BOOL type_ctrl_c(void)
+{
+    const struct rm_sys *os = rm_sys();
+    HANDLE in = os->CreateFileW(L"CONIN$", GENERIC_READ | GENERIC_WRITE,
+                                FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    INPUT_RECORD keys[2];
+    DWORD written = 0;
+    BOOL ok;
+
+    if (in == INVALID_HANDLE_VALUE)
+        return FALSE;
+    ZeroMemory(keys, sizeof(keys));
+    keys[0].EventType = KEY_EVENT;
+    keys[0].Event.KeyEvent.bKeyDown = TRUE;
+    keys[0].Event.KeyEvent.wRepeatCount = 1;
+    keys[0].Event.KeyEvent.wVirtualKeyCode = 'C';
+    keys[0].Event.KeyEvent.uChar.UnicodeChar = 3;  /* what Ctrl+C types */
+    keys[0].Event.KeyEvent.dwControlKeyState = LEFT_CTRL_PRESSED;
+    keys[1] = keys[0];
+    keys[1].Event.KeyEvent.bKeyDown = FALSE;
+    ok = os->WriteConsoleInputW(in, keys, 2, &written) && written == 2;
+    os->CloseHandle(in);
+    return ok;
+}
+
+BOOL rm_wine_console_signal(DWORD pid, BOOL alone)
+{
+    const struct rm_sys *os = rm_sys();
+    BOOL sent;
+
+    if (!rm_sys_is_wine())
+        return FALSE;
+    sent = os->GenerateConsoleCtrlEvent(CTRL_C_EVENT, pid);
+    if (alone) {
+        sent = os->GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) || sent;
+        sent = type_ctrl_c() || sent;
+    }
+    return sent;
+}
+
+BOOL rm_wine_ctrl_routine_thread(DWORD pid)
+{
+    const struct rm_sys *os = rm_sys();
+    HMODULE kernelbase = GetModuleHandleW(L"kernelbase.dll");
+    FARPROC routine = kernelbase ? GetProcAddress(kernelbase, "CtrlRoutine") : NULL;
+    BOOL self_wow64 = FALSE, target_wow64 = TRUE;
+    HANDLE process, thread = NULL;
+
+    if (!rm_sys_is_wine() || !routine)
+        return FALSE;
+    if (!(process = os->OpenProcess(PROCESS_CREATE_THREAD | PROCESS_QUERY_INFORMATION |
+                                    PROCESS_VM_OPERATION | PROCESS_VM_WRITE | PROCESS_VM_READ,
+                                    FALSE, pid)))
+        return FALSE;
+    /* System DLLs sit at the same address in every process of one bitness: only a target
+     * of our own bitness can be reached. */
+    if (os->IsWow64Process(GetCurrentProcess(), &self_wow64) &&
+        os->IsWow64Process(process, &target_wow64) && self_wow64 == target_wow64)
+        thread = os->CreateRemoteThread(process, NULL, 0,
+                                        (LPTHREAD_START_ROUTINE)(void (*)(void))routine,
+                                        (void *)(ULONG_PTR)CTRL_C_EVENT, 0, NULL);
+    if (thread)
+        os->CloseHandle(thread);
+    else
+        RM_FAIL(GetLastError(), "CtrlRoutine thread");
+    os->CloseHandle(process);
+    return thread != NULL;
+}

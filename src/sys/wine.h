@@ -1,0 +1,21 @@
+/*
+ * wine.h - what only Wine needs (wine.c says what was measured for each). Every function
+ * does nothing and returns failure when not under Wine (rm_sys_is_wine).
+ */
+#ifndef RM_WINE_H
+#define RM_WINE_H
+
+#include "sys.h"
+
+/* Where Wine's GetApplicationRestartSettings gives E_NOTIMPL: the command line the
+ * process was started with (*out rm_alloc'ed). ERROR_NOT_SUPPORTED outside Wine. */
+DWORD rm_wine_restart_command(DWORD pid, WCHAR **out);
+/* With our process attached to the target's console: Ctrl+C as Wine can deliver it (the
+ * target's PID as group; when the target is `alone` on the console, also group 0 and a
+ * typed Ctrl+C). TRUE if any was sent. */
+BOOL rm_wine_console_signal(DWORD pid, BOOL alone);
+/* Ctrl+C to a console program that has no console: a thread at kernelbase's CtrlRoutine
+ * (same bitness only). TRUE if the thread was started. */
+BOOL rm_wine_ctrl_routine_thread(DWORD pid);
+
+#endif
