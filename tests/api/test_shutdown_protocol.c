@@ -528,5 +528,5 @@ int main(void)
         cmocka_unit_test(test_console_installer_sharing_the_apps_console_survives),
         cmocka_unit_test(test_slow_starting_service_is_restarted),
     };
-    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_default_engine_bounds);
+    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_restore_engine_bounds);
 }
