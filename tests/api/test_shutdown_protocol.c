@@ -224,23 +224,23 @@ static void test_cancel_is_seen_during_a_hung_query(void **state)
 
 /* ---- WM_CLOSE only to an app still running after WM_ENDSESSION (spec §10.2) ---- */
 
-static void test_app_saving_after_endsession_gets_no_wm_close(void **state)
+/* A windowed app that exits exit_delay after WM_ENDSESSION(TRUE): what it was told. */
+static void closed_after_endsession(const wchar_t *exit_delay, const char *expected)
 {
     wchar_t file[MAX_PATH];
     struct holder a;
     char log[512];
     DWORD h;
-    (void)state;
 
-    temp_file(file, L"saving.dat");
-    use_log(L"saving.log");
-    SetEnvironmentVariableW(L"RMFIXTURE_EXIT_DELAY", L"400");  /* within HungAppTimeout (1 s) */
+    temp_file(file, L"endsession.dat");
+    use_log(L"endsession.log");
+    SetEnvironmentVariableW(L"RMFIXTURE_EXIT_DELAY", exit_delay);
     a = holder_start(L"gui", file);
     h = session_for(file);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), 0);
     read_log(a.pid, log, sizeof(log));
-    assert_string_equal(log, "query\nendsession 1\n");
+    assert_string_equal(log, expected);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     holder_end(&a);
     delete_log(a.pid);
@@ -248,28 +248,17 @@ static void test_app_saving_after_endsession_gets_no_wm_close(void **state)
     DeleteFileW(file);
 }
 
+/* Saving takes 400 ms, within the moment (HungAppTimeout, 1 s here): no WM_CLOSE. */
+static void test_app_saving_after_endsession_gets_no_wm_close(void **state)
+{
+    (void)state;
+    closed_after_endsession(L"400", "query\nendsession 1\n");
+}
+
 static void test_app_still_running_after_endsession_gets_wm_close(void **state)
 {
-    wchar_t file[MAX_PATH];
-    struct holder a;
-    char log[512];
-    DWORD h;
     (void)state;
-
-    temp_file(file, L"lingering.dat");
-    use_log(L"lingering.log");
-    SetEnvironmentVariableW(L"RMFIXTURE_EXIT_DELAY", L"60000");
-    a = holder_start(L"gui", file);
-    h = session_for(file);
-    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    assert_int_equal(tu_wait_exit(a.process), 0);
-    read_log(a.pid, log, sizeof(log));
-    assert_string_equal(log, "query\nendsession 1\nclose\n");
-    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
-    holder_end(&a);
-    delete_log(a.pid);
-    no_log();
-    DeleteFileW(file);
+    closed_after_endsession(L"60000", "query\nendsession 1\nclose\n");
 }
 
 /* ---- calls while RmShutdown runs on the same handle ---- */

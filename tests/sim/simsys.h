@@ -13,7 +13,7 @@
 
 #include <windows.h>
 
-#define SIM_MAX_PROCESSES 16
+#define SIM_MAX_PROCESSES 24
 #define SIM_MAX_SERVICES 8
 #define SIM_MAX_USES 4
 

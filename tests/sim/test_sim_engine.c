@@ -431,6 +431,34 @@ static void console_caller_keeps_its_console_and_setting(void **state)
     sim_end();
 }
 
+/* More processes on the caller's console than the 16 a fixed buffer held: the caller still
+ * comes back to it, and the app on its own console is signalled once. */
+static void console_caller_with_a_crowded_console(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"crowd.txt");
+    struct sim_process *tool = sim_add_process(SIM_CONSOLE, L"tool.exe");
+    unsigned i;
+    (void)state;
+
+    w->caller_console = w->attached = 900;
+    for (i = 0; i < 16; i++)
+        sim_add_process(SIM_CONSOLE, L"shell.exe")->console = 900;  /* 16 + caller + keeper = 18 */
+    tool->uses[0] = file_path;
+    {
+        struct rm_task *t = rm_task_new();
+        assert_int_equal(rm_engine_shutdown(t, &r, 0, NULL), ERROR_SUCCESS);
+        rm_task_free(t);
+    }
+    assert_int_equal(tool->ctrl_c, 1);
+    assert_int_equal(w->attached, 900);
+    assert_int_equal(w->caller_console_lost, 0);
+    for (i = 2; i < w->nprocesses; i++)
+        assert_int_equal(w->processes[i].ctrl_c, 0);
+    assert_windows_paths(w);
+    sim_end();
+}
+
 /* The target shares the caller's console, with nobody else: one Ctrl+C reaches both, the
  * caller's copy is taken by the DLL's handler; no keeper, the caller never leaves. */
 static void console_target_on_the_callers_console(void **state)
@@ -494,6 +522,7 @@ int main(void)
         cmocka_unit_test(cancel_during_hung_query_is_prompt),
         cmocka_unit_test(wm_close_only_to_an_app_still_running),
         cmocka_unit_test(console_caller_keeps_its_console_and_setting),
+        cmocka_unit_test(console_caller_with_a_crowded_console),
         cmocka_unit_test(console_target_on_the_callers_console),
         cmocka_unit_test(console_shared_with_the_callers_shell_not_signalled),
     };
