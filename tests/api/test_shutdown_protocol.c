@@ -148,6 +148,7 @@ static void test_refusal_calls_off_the_apps_that_agreed(void **state)
     DWORD h;
     (void)state;
 
+    set_hung_app_timeout(L"5000");  /* a loaded machine must not make the agreeing app "hung" */
     temp_file(file, L"calloff.dat");
     use_log(L"calloff.log");
     good = holder_start(L"gui", file);
@@ -162,6 +163,7 @@ static void test_refusal_calls_off_the_apps_that_agreed(void **state)
     Sleep(300);
     assert_true(holder_running(&good));
     assert_true(holder_running(&bad));
+    set_hung_app_timeout(L"1000");
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     holder_end(&good);
     holder_end(&bad);
