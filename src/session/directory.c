@@ -7,6 +7,8 @@
  *
  * The mapping and its mutex are opened once per process and kept. The first process to
  * take the mutex and find no valid header initialises it (a fresh mapping is all zeros).
+ * An attempt that fails (out of memory, say) leaves nothing behind and is made again by
+ * the next call: one transient failure must not fail every later RmStartSession.
  */
 #include "session.h"
 
@@ -14,26 +16,33 @@ static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
 static HANDLE dir_mutex;
 static HANDLE dir_section;  /* kept open for the life of the process: see open_directory */
 static struct rm_dir *dir;
-static DWORD open_error;
 
+/* Runs until it succeeds once; param receives this attempt's error. Returning FALSE leaves
+ * the INIT_ONCE unset, so the next caller tries again. */
 static BOOL CALLBACK open_directory(INIT_ONCE *o, void *param, void **context)
 {
     WCHAR name[RM_OBJECT_NAME_CHARS];
     const struct rm_security *sec;
+    DWORD *err = param;
 
-    (void)o; (void)param; (void)context;
-    if ((open_error = rm_security_get(&sec)) || (open_error = rm_object_name(name, L"Directory")) ||
-        (open_error = rm_object_mutex(L"DirectoryLock", TRUE, &dir_mutex)))
-        return TRUE;
+    (void)o; (void)context;
+    if ((*err = rm_security_get(&sec)) || (*err = rm_object_name(name, L"Directory")) ||
+        (*err = rm_object_mutex(L"DirectoryLock", TRUE, &dir_mutex)))
+        return FALSE;
     dir_section = CreateFileMappingW(INVALID_HANDLE_VALUE, (SECURITY_ATTRIBUTES *)&sec->attrs,
                                      PAGE_READWRITE, 0, sizeof(struct rm_dir), name);
-    if (!dir_section) {
-        open_error = RM_FAIL(GetLastError(), "CreateFileMappingW(directory)");
-        return TRUE;
+    if (!dir_section)
+        *err = RM_FAIL(GetLastError(), "CreateFileMappingW(directory)");
+    else if (!(dir = MapViewOfFile(dir_section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0,
+                                   sizeof(struct rm_dir))))
+        *err = RM_FAIL(GetLastError(), "MapViewOfFile(directory)");
+    if (*err) {
+        if (dir_section)
+            CloseHandle(dir_section);
+        CloseHandle(dir_mutex);
+        dir_section = dir_mutex = NULL;
+        return FALSE;
     }
-    dir = MapViewOfFile(dir_section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, sizeof(struct rm_dir));
-    if (!dir)
-        open_error = RM_FAIL(GetLastError(), "MapViewOfFile(directory)");
     /* The handle stays open. Wine quirk: a view alone does not keep a named section
      * findable by its name (Windows does), so closing it would let the next process
      * create a fresh, empty directory. */
@@ -42,11 +51,10 @@ static BOOL CALLBACK open_directory(INIT_ONCE *o, void *param, void **context)
 
 static DWORD lock_directory(void)
 {
-    DWORD err;
+    DWORD err = ERROR_SUCCESS;
 
-    InitOnceExecuteOnce(&once, open_directory, NULL, NULL);
-    if (open_error)
-        return open_error;
+    if (!InitOnceExecuteOnce(&once, open_directory, &err, NULL))
+        return err ? err : RM_FAIL(ERROR_WRITE_FAULT, "directory");
     if ((err = rm_object_lock(dir_mutex)))
         return err;
     if (!rm_dir_is_valid(dir))

@@ -119,7 +119,7 @@ static void test_cooperative_gui_app_is_closed_and_restarted(void **state)
     assert_int_equal(RmRestart(h, 0, record_progress), ERROR_SUCCESS);
     assert_progress_complete();
     assert_true(tu_wait_event(a.ready, NULL));
-    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRestarted);
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusStopped | RmStatusRestarted);
     new_pid = new_running_pid(h, a.pid);
     assert_true(new_pid != 0 && new_pid != a.pid);
     kill_pid(new_pid);
@@ -144,7 +144,7 @@ static void test_refusing_gui_app_stops_everything_unless_forced(void **state)
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_true(holder_running(&good));
     assert_true(holder_running(&bad));
-    assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     assert_int_equal(entry_of(h, good.pid).AppStatus, RmStatusRunning);
 
     /* Forced: the agreeing app closes itself, the refusing one is terminated. */
@@ -159,7 +159,7 @@ static void test_refusing_gui_app_stops_everything_unless_forced(void **state)
     ResetEvent(bad.ready);
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
     assert_true(tu_wait_event(good.ready, NULL));
-    assert_int_equal(entry_of(h, good.pid).AppStatus, RmStatusRestarted);
+    assert_int_equal(entry_of(h, good.pid).AppStatus, RmStatusStopped | RmStatusRestarted);
     assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusStopped);
     assert_int_equal(WaitForSingleObject(bad.ready, 0), WAIT_TIMEOUT);
     kill_pid(new_running_pid(h, good.pid));
@@ -183,7 +183,7 @@ static void test_hung_gui_app_is_bounded(void **state)
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_true(GetTickCount() - t0 < TU_WAIT_MS);  /* bounded, not a hang */
     assert_true(holder_running(&a));
-    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusStopped);
@@ -279,7 +279,7 @@ static void test_console_app_ignoring_ctrl_c(void **state)
     h = session_for(file);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_true(holder_running(&a));
-    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
@@ -337,7 +337,7 @@ static void test_services_dependents_first_and_restarted(void **state)
     apps = tu_get_list(h, &n, NULL);
     for (i = 0; i < n; i++)
         if (apps[i].AppStatus != RmStatusRunning)  /* the old entries */
-            assert_int_equal(apps[i].AppStatus, RmStatusRestarted);
+            assert_int_equal(apps[i].AppStatus, RmStatusStopped | RmStatusRestarted);
     free(apps);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     tu_service_remove(dep);
@@ -360,7 +360,7 @@ static void test_service_ignoring_stop(void **state)
     h = session_for(file);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(WaitForSingleObject(p, 0), WAIT_TIMEOUT);
-    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     /* Forced: its process hosts nothing else, so it goes. */
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_int_equal(WaitForSingleObject(p, TU_WAIT_MS), WAIT_OBJECT_0);
@@ -421,11 +421,11 @@ static void test_filters_mask_shutdown_and_restart(void **state)
 
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_true(holder_running(&kept));
-    assert_int_equal(entry_of(h, kept.pid).AppStatus, RmStatusShutdownMasked);
+    assert_int_equal(entry_of(h, kept.pid).AppStatus, RmStatusRunning | RmStatusShutdownMasked);
     assert_int_equal(tu_wait_exit(closed.process), 0);
     ResetEvent(closed.ready);
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
-    assert_int_equal(entry_of(h, closed.pid).AppStatus, RmStatusRestartMasked);
+    assert_int_equal(entry_of(h, closed.pid).AppStatus, RmStatusStopped | RmStatusRestartMasked);
     assert_int_equal(WaitForSingleObject(closed.ready, 0), WAIT_TIMEOUT);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     holder_end(&kept);
@@ -484,7 +484,7 @@ static void test_registered_exe_is_closed_and_comes_back(void **state)
     for (waited = 0; !(new_pid = new_running_pid(h, pid)) && waited < TU_WAIT_MS; waited += 100)
         Sleep(100);
     assert_true(new_pid != 0 && new_pid != pid);
-    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRestarted);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusStopped | RmStatusRestarted);
     kill_pid(new_pid);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     CloseHandle(p);
@@ -535,13 +535,13 @@ static void test_filter_masks_a_service(void **state)
     assert_int_equal(RmAddFilter(h, NULL, NULL, name, RmNoShutdown), ERROR_SUCCESS);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_service_pid(name), pid);
-    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusShutdownMasked);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRunning | RmStatusShutdownMasked);
     assert_int_equal(RmRemoveFilter(h, NULL, NULL, name), ERROR_SUCCESS);
     assert_int_equal(RmAddFilter(h, NULL, NULL, name, RmNoRestart), ERROR_SUCCESS);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_service_pid(name), 0);
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
-    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRestartMasked);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusStopped | RmStatusRestartMasked);
     assert_int_equal(tu_service_pid(name), 0);  /* held back by the filter */
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     tu_service_remove(name);
