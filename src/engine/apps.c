@@ -63,7 +63,7 @@ DWORD rm_apps_publish(struct rm_apps *apps, struct rm_store *store)
     unsigned i, n = 0;
     DWORD err;
 
-    for (i = 0; i < apps->count; i++)
+    for (i = 0; store && i < apps->count; i++)
         n += unpublished(&apps->items[i]);
     if (!n)
         return ERROR_SUCCESS;
@@ -154,7 +154,8 @@ DWORD rm_engine_list(struct rm_task *t, struct rm_store *store, struct rm_regist
 
     InterlockedExchange(&t->cancel, 0);
     /* The primary's record of an earlier call that could not be published then. */
-    if ((err = rm_apps_publish(&t->apps, store)) || (err = rm_registrations_refresh(r, store)))
+    if (store && ((err = rm_apps_publish(&t->apps, store)) ||
+                  (err = rm_registrations_refresh(r, store))))
         return err;
     if ((err = rm_task_resolve(t, r, out)))
         return err;

@@ -62,7 +62,8 @@ struct rm_apps {
  * and service, by its full name, taken from fresh); the others stop being current. */
 DWORD rm_apps_update(struct rm_apps *apps, struct rm_affected *fresh);
 /* Appends to the session's log every app whose reported state changed since it was last
- * published; on failure, they are tried again by the next call. */
+ * published; on failure, they are tried again by the next call. A NULL store (tests of
+ * the engine alone) publishes nothing. */
 DWORD rm_apps_publish(struct rm_apps *apps, struct rm_store *store);
 /* What RmGetList reports once the session has a record (`done`, read from the log): what
  * RM stopped, the entries still running with their history OR-ed in, then the fresh
@@ -166,7 +167,8 @@ BOOL rm_user_token_start(HANDLE token, const WCHAR *image, WCHAR *cmd, DWORD fla
 
 /* ---- engine/shutdown.c and engine/restart.c ---- */
 
-/* Each publishes what it did into the session's store when it ends (rm_apps_publish). */
+/* Each publishes what it did into the session's store when it ends (rm_apps_publish;
+ * store may be NULL for tests of the engine alone). */
 DWORD rm_engine_shutdown(struct rm_task *t, struct rm_store *store, const struct rm_registrations *r,
                          ULONG flags, RM_WRITE_STATUS_CALLBACK cb);
 DWORD rm_engine_restart(struct rm_task *t, struct rm_store *store, RM_WRITE_STATUS_CALLBACK cb);

@@ -56,7 +56,7 @@ static void console_alone_gets_one_ctrl_c(void **state)
     (void)state;
 
     tool->uses[0] = file_path;
-    assert_int_equal(rm_engine_shutdown(t, &r, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
     assert_true(tool->exited);
     assert_false(tool->terminated);
     assert_int_equal(tool->ctrl_c, 1);
@@ -80,12 +80,12 @@ static void console_shared_with_bystander_not_signalled(void **state)
 
     tool->uses[0] = file_path;
     shell->console = tool->console;
-    assert_int_equal(rm_engine_shutdown(t, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(shell->ctrl_c, 0);
     assert_int_equal(tool->ctrl_c, 0);
     assert_false(tool->exited);
     assert_false(shell->exited);
-    assert_int_equal(app_of(t, tool->pid)->info.AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(app_of(t, tool->pid)->info.AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     assert_windows_paths(w);
     rm_task_free(t);
     sim_end();
@@ -103,7 +103,7 @@ static void console_shared_forced_terminates_only_target(void **state)
 
     tool->uses[0] = file_path;
     shell->console = tool->console;
-    assert_int_equal(rm_engine_shutdown(t, &r, RmForceShutdown, NULL), ERROR_SUCCESS);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_true(tool->terminated);
     assert_false(shell->exited);
     assert_int_equal(shell->ctrl_c, 0);
@@ -124,12 +124,12 @@ static void registered_app_restarts_with_its_command_line(void **state)
 
     app->uses[0] = file_path;
     app->restart_args = L"/restore doc.txt";
-    assert_int_equal(rm_engine_shutdown(t, &r, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(app->queries, 1);
     assert_int_equal(app->endsession_true, 1);
     assert_true(app->exited);
     assert_false(app->terminated);
-    assert_int_equal(rm_engine_restart(t, NULL), ERROR_SUCCESS);
+    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
     assert_int_equal(w->created, 1);
     _snwprintf(want, ARRAYSIZE(want), L"\"%ls\" /restore doc.txt", app->image);
     assert_true(wcscmp(w->last_command, want) == 0);
@@ -149,10 +149,10 @@ static void unregistered_app_not_restarted(void **state)
     (void)state;
 
     app->uses[0] = file_path;
-    assert_int_equal(rm_engine_shutdown(t, &r, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
     assert_true(app->exited);
     assert_false(app_of(t, app->pid)->info.bRestartable);
-    assert_int_equal(rm_engine_restart(t, NULL), ERROR_SUCCESS);
+    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
     assert_int_equal(w->created, 0);
     assert_windows_paths(w);
     rm_task_free(t);
@@ -169,7 +169,7 @@ static void only_registered_refuses_unregistered(void **state)
     (void)state;
 
     app->uses[0] = file_path;
-    assert_int_equal(rm_engine_shutdown(t, &r, RmShutdownOnlyRegistered, NULL), ERROR_FAIL_SHUTDOWN);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, RmShutdownOnlyRegistered, NULL), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(app->queries, 0);
     assert_false(app->exited);
     assert_windows_paths(w);
@@ -191,13 +191,13 @@ static void hung_window_stops_call_unless_forced(void **state)
     app->uses[0] = ok->uses[0] = file_path;
     app->query = SIM_HANG;
     app->exits_on_endsession = app->exits_on_close = FALSE;
-    assert_int_equal(rm_engine_shutdown(t, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_false(app->exited);
     assert_false(ok->exited);
     assert_int_equal(ok->endsession_true, 0);
-    assert_int_equal(app_of(t, app->pid)->info.AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(app_of(t, app->pid)->info.AppStatus, RmStatusRunning | RmStatusErrorOnStop);
 
-    assert_int_equal(rm_engine_shutdown(t, &r, RmForceShutdown, NULL), ERROR_SUCCESS);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_true(app->terminated);
     assert_true(ok->exited);
     assert_false(ok->terminated);
@@ -218,7 +218,7 @@ static void refusing_window_closes_nothing(void **state)
 
     no->uses[0] = yes->uses[0] = file_path;
     no->query = SIM_REFUSE;
-    assert_int_equal(rm_engine_shutdown(t, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(no->queries, 1);
     assert_false(no->exited);
     assert_false(yes->exited);
@@ -247,12 +247,12 @@ static void services_stop_dependents_first_and_restart(void **state)
     ZeroMemory(&r, sizeof(r));
     r.services = names;
     r.nservices = 1;
-    assert_int_equal(rm_engine_shutdown(t, &r, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(top->stop_order, 1);
     assert_int_equal(base->stop_order, 2);
     assert_false(h1->terminated);
     assert_false(h2->terminated);
-    assert_int_equal(rm_engine_restart(t, NULL), ERROR_SUCCESS);
+    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
     assert_int_equal(base->starts, 1);
     assert_int_equal(top->starts, 1);
     assert_int_equal(base->state, SERVICE_RUNNING);
@@ -278,7 +278,7 @@ static void unstoppable_service_needs_reboot(void **state)
     ZeroMemory(&r, sizeof(r));
     r.services = names;
     r.nservices = 1;
-    assert_int_equal(rm_engine_shutdown(t, &r, RmForceShutdown, NULL), ERROR_FAIL_NOACTION_REBOOT);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, RmForceShutdown, NULL), ERROR_FAIL_NOACTION_REBOOT);
     assert_int_equal(s->state, SERVICE_RUNNING);
     assert_false(h->terminated);
     assert_windows_paths(w);
@@ -298,9 +298,149 @@ static void denied_holder_stops_nothing(void **state)
 
     admin->denied = TRUE;
     admin->uses[0] = mine->uses[0] = file_path;
-    assert_int_equal(rm_engine_shutdown(t, &r, RmForceShutdown, NULL), ERROR_FAIL_NOACTION_REBOOT);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, RmForceShutdown, NULL), ERROR_FAIL_NOACTION_REBOOT);
     assert_false(mine->exited);
     assert_int_equal(mine->queries, 0);
+    assert_windows_paths(w);
+    rm_task_free(t);
+    sim_end();
+}
+
+/* ---- restart as the user it ran as (RmRestart's documentation; spec §10.5 d, e) ---- */
+
+/* An app that runs elevated is stopped but never restarted, even by an elevated caller. */
+static void elevated_app_not_restarted(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"admin.txt");
+    struct sim_process *app = sim_add_process(SIM_GUI, L"admintool.exe");
+    struct rm_task *t = rm_task_new();
+    (void)state;
+
+    w->caller_elevated = TRUE;
+    app->elevated = TRUE;
+    app->uses[0] = file_path;
+    app->restart_args = L"/again";
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
+    assert_true(app->exited);
+    assert_false(app_of(t, app->pid)->info.bRestartable);
+    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
+    assert_int_equal(w->created + w->created_as_user + w->created_with_token, 0);
+    assert_int_equal(app_of(t, app->pid)->info.AppStatus, RmStatusStopped);
+    assert_windows_paths(w);
+    rm_task_free(t);
+    sim_end();
+}
+
+/* Another user's app (a "Run as" process) is stopped but never started as anyone. */
+static void other_users_app_not_restarted(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"runas.txt");
+    struct sim_process *app = sim_add_process(SIM_GUI, L"runas.exe");
+    struct rm_task *t = rm_task_new();
+    (void)state;
+
+    w->caller_elevated = TRUE;
+    app->other_user = TRUE;
+    app->uses[0] = file_path;
+    app->restart_args = L"";
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
+    assert_true(app->exited);
+    assert_false(app_of(t, app->pid)->info.bRestartable);
+    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
+    assert_int_equal(w->created + w->created_as_user + w->created_with_token, 0);
+    rm_task_free(t);
+    sim_end();
+}
+
+/* An elevated installer brings the user's ordinary app back with the app's own token: not
+ * by CreateProcessW (which would give it the installer's elevation). Without the
+ * privilege CreateProcessAsUserW needs, through CreateProcessWithTokenW. */
+static void elevated_caller_restarts_app_with_its_token(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"editor.txt");
+    struct sim_process *app = sim_add_process(SIM_GUI, L"editor.exe");
+    struct rm_task *t = rm_task_new();
+    unsigned i;
+    (void)state;
+
+    w->caller_elevated = TRUE;
+    w->no_assign_privilege = TRUE;
+    app->uses[0] = file_path;
+    app->restart_args = L"/restore";
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
+    assert_true(app_of(t, app->pid)->info.bRestartable);
+    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
+    assert_int_equal(w->created, 0);
+    assert_int_equal(w->created_as_user, 0);
+    assert_int_equal(w->created_with_token, 1);
+    assert_int_equal(app_of(t, app->pid)->info.AppStatus, RmStatusStopped | RmStatusRestarted);
+    for (i = 0; i < w->nprocesses; i++)
+        assert_false(w->processes[i].elevated);  /* the new one too */
+    assert_windows_paths(w);
+    rm_task_free(t);
+    sim_end();
+}
+
+/* The same caller with the privilege uses CreateProcessAsUserW; an ordinary caller and
+ * app, alike in every way, need no token at all. */
+static void token_used_only_where_it_differs(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"notes.txt");
+    struct sim_process *app = sim_add_process(SIM_GUI, L"notes.exe");
+    struct rm_task *t = rm_task_new();
+    (void)state;
+
+    w->caller_elevated = TRUE;
+    app->uses[0] = file_path;
+    app->restart_args = L"";
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
+    assert_int_equal(w->created_as_user, 1);
+    assert_int_equal(w->created + w->created_with_token, 0);
+    rm_task_free(t);
+    sim_end();
+
+    w = sim_begin();
+    r = one_file(L"notes2.txt");
+    app = sim_add_process(SIM_GUI, L"notes.exe");
+    t = rm_task_new();
+    app->uses[0] = file_path;
+    app->restart_args = L"";
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
+    assert_int_equal(w->created, 1);
+    assert_int_equal(w->created_as_user + w->created_with_token, 0);
+    rm_task_free(t);
+    sim_end();
+}
+
+/* RESTART_NO_PATCH (spec §11.1): RmShutdown shuts apps down for an update, so an app
+ * registered with it is stopped and not restarted. */
+static void restart_no_patch_not_restarted(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"nopatch.txt");
+    struct sim_process *app = sim_add_process(SIM_GUI, L"nopatch.exe");
+    struct sim_process *other = sim_add_process(SIM_GUI, L"patchme.exe");
+    struct rm_task *t = rm_task_new();
+    (void)state;
+
+    app->uses[0] = other->uses[0] = file_path;
+    app->restart_args = other->restart_args = L"/again";
+    app->restart_flags = RESTART_NO_PATCH;
+    other->restart_flags = RESTART_NO_CRASH | RESTART_NO_HANG | RESTART_NO_REBOOT;
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
+    assert_true(app->exited);
+    assert_false(app_of(t, app->pid)->info.bRestartable);
+    assert_true(app_of(t, other->pid)->info.bRestartable);
+    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
+    assert_int_equal(w->created, 1);  /* the other one only */
+    assert_int_equal(app_of(t, app->pid)->info.AppStatus, RmStatusStopped);
+    assert_int_equal(app_of(t, other->pid)->info.AppStatus, RmStatusStopped | RmStatusRestarted);
     assert_windows_paths(w);
     rm_task_free(t);
     sim_end();
@@ -320,6 +460,11 @@ int main(void)
         cmocka_unit_test(services_stop_dependents_first_and_restart),
         cmocka_unit_test(unstoppable_service_needs_reboot),
         cmocka_unit_test(denied_holder_stops_nothing),
+        cmocka_unit_test(elevated_app_not_restarted),
+        cmocka_unit_test(other_users_app_not_restarted),
+        cmocka_unit_test(elevated_caller_restarts_app_with_its_token),
+        cmocka_unit_test(token_used_only_where_it_differs),
+        cmocka_unit_test(restart_no_patch_not_restarted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
