@@ -287,18 +287,6 @@ static void test_console_app_ignoring_ctrl_c(void **state)
     DeleteFileW(file);
 }
 
-/* Reads the stop log the service fixtures append to. */
-static void read_log(const wchar_t *file, char *buf, size_t cap)
-{
-    HANDLE f = CreateFileW(file, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                           NULL, OPEN_EXISTING, 0, NULL);
-    DWORD n = 0;
-    assert_true(f != INVALID_HANDLE_VALUE);
-    ReadFile(f, buf, (DWORD)cap - 1, &n, NULL);
-    buf[n] = 0;
-    CloseHandle(f);
-}
-
 static void test_services_dependents_first_and_restarted(void **state)
 {
     wchar_t file[MAX_PATH], base[64], dep[64], deps[80];
@@ -322,7 +310,7 @@ static void test_services_dependents_first_and_restarted(void **state)
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_service_pid(base), 0);
     assert_int_equal(tu_service_pid(dep), 0);
-    read_log(file, log, sizeof(log));
+    tu_read_text(file, log, sizeof(log));
     snprintf(expect, sizeof(expect), "%ls\n%ls\n", dep, base);  /* the dependent first */
     assert_non_null(strstr(log, expect));
     apps = tu_get_list(h, &n, NULL);

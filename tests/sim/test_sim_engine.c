@@ -308,114 +308,83 @@ static void denied_holder_stops_nothing(void **state)
 
 /* ---- restart as the user it ran as (RmRestart's documentation; spec §10.5 d, e) ---- */
 
-/* An app that runs elevated is stopped but never restarted, even by an elevated caller. */
-static void elevated_app_not_restarted(void **state)
+struct restart_seen {
+    BOOL restartable;           /* bRestartable after the stop */
+    DWORD status;               /* AppStatus after RmRestart */
+    unsigned created, as_user, with_token;  /* CreateProcessW, ...AsUserW, ...WithTokenW */
+    BOOL new_elevated;          /* the restarted process runs elevated */
+};
+
+/* One registered windowed app, stopped and restarted by a caller as described. */
+static struct restart_seen stop_and_restart(BOOL caller_elevated, BOOL app_elevated,
+                                            BOOL other_user, BOOL no_privilege)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"admin.txt");
-    struct sim_process *app = sim_add_process(SIM_GUI, L"admintool.exe");
+    struct rm_registrations r = one_file(L"doc.txt");
+    struct sim_process *app = sim_add_process(SIM_GUI, L"app.exe");
     struct rm_task *t = rm_task_new();
-    (void)state;
+    struct restart_seen seen;
+    unsigned i;
 
-    w->caller_elevated = TRUE;
-    app->elevated = TRUE;
+    w->caller_elevated = caller_elevated;
+    w->no_assign_privilege = no_privilege;
+    app->elevated = app_elevated;
+    app->other_user = other_user;
     app->uses[0] = file_path;
     app->restart_args = L"/again";
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
     assert_true(app->exited);
-    assert_false(app_of(t, app->pid)->info.bRestartable);
+    seen.restartable = app_of(t, app->pid)->info.bRestartable;
     assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
-    assert_int_equal(w->created + w->created_as_user + w->created_with_token, 0);
-    assert_int_equal(app_of(t, app->pid)->info.AppStatus, RmStatusStopped);
+    seen.status = app_of(t, app->pid)->info.AppStatus;
+    seen.created = w->created;
+    seen.as_user = w->created_as_user;
+    seen.with_token = w->created_with_token;
+    for (seen.new_elevated = FALSE, i = 1; i < w->nprocesses; i++)
+        seen.new_elevated |= w->processes[i].elevated;
     assert_windows_paths(w);
     rm_task_free(t);
     sim_end();
+    return seen;
 }
 
-/* Another user's app (a "Run as" process) is stopped but never started as anyone. */
-static void other_users_app_not_restarted(void **state)
+/* An app that runs elevated is stopped but never restarted, even by an elevated caller;
+ * another user's app (a "Run as" process) is never started as anyone. */
+static void elevated_or_other_users_app_not_restarted(void **state)
 {
-    struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"runas.txt");
-    struct sim_process *app = sim_add_process(SIM_GUI, L"runas.exe");
-    struct rm_task *t = rm_task_new();
+    struct restart_seen elevated = stop_and_restart(TRUE, TRUE, FALSE, FALSE);
+    struct restart_seen other = stop_and_restart(TRUE, FALSE, TRUE, FALSE);
     (void)state;
 
-    w->caller_elevated = TRUE;
-    app->other_user = TRUE;
-    app->uses[0] = file_path;
-    app->restart_args = L"";
-    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
-    assert_true(app->exited);
-    assert_false(app_of(t, app->pid)->info.bRestartable);
-    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
-    assert_int_equal(w->created + w->created_as_user + w->created_with_token, 0);
-    rm_task_free(t);
-    sim_end();
+    assert_false(elevated.restartable);
+    assert_int_equal(elevated.status, RmStatusStopped);
+    assert_int_equal(elevated.created + elevated.as_user + elevated.with_token, 0);
+    assert_false(other.restartable);
+    assert_int_equal(other.status, RmStatusStopped);
+    assert_int_equal(other.created + other.as_user + other.with_token, 0);
 }
 
-/* An elevated installer brings the user's ordinary app back with the app's own token: not
- * by CreateProcessW (which would give it the installer's elevation). Without the
- * privilege CreateProcessAsUserW needs, through CreateProcessWithTokenW. */
-static void elevated_caller_restarts_app_with_its_token(void **state)
+/* An elevated installer brings the user's ordinary app back with the app's own token, not
+ * by CreateProcessW (which would give it the installer's elevation): CreateProcessAsUserW,
+ * or without the privilege that needs, CreateProcessWithTokenW. A caller alike to the app
+ * in every way needs no token at all. */
+static void restarted_with_its_own_token_where_it_differs(void **state)
 {
-    struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"editor.txt");
-    struct sim_process *app = sim_add_process(SIM_GUI, L"editor.exe");
-    struct rm_task *t = rm_task_new();
-    unsigned i;
+    struct restart_seen no_privilege = stop_and_restart(TRUE, FALSE, FALSE, TRUE);
+    struct restart_seen privileged = stop_and_restart(TRUE, FALSE, FALSE, FALSE);
+    struct restart_seen alike = stop_and_restart(FALSE, FALSE, FALSE, FALSE);
     (void)state;
 
-    w->caller_elevated = TRUE;
-    w->no_assign_privilege = TRUE;
-    app->uses[0] = file_path;
-    app->restart_args = L"/restore";
-    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
-    assert_true(app_of(t, app->pid)->info.bRestartable);
-    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
-    assert_int_equal(w->created, 0);
-    assert_int_equal(w->created_as_user, 0);
-    assert_int_equal(w->created_with_token, 1);
-    assert_int_equal(app_of(t, app->pid)->info.AppStatus, RmStatusStopped | RmStatusRestarted);
-    for (i = 0; i < w->nprocesses; i++)
-        assert_false(w->processes[i].elevated);  /* the new one too */
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
-}
-
-/* The same caller with the privilege uses CreateProcessAsUserW; an ordinary caller and
- * app, alike in every way, need no token at all. */
-static void token_used_only_where_it_differs(void **state)
-{
-    struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"notes.txt");
-    struct sim_process *app = sim_add_process(SIM_GUI, L"notes.exe");
-    struct rm_task *t = rm_task_new();
-    (void)state;
-
-    w->caller_elevated = TRUE;
-    app->uses[0] = file_path;
-    app->restart_args = L"";
-    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
-    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
-    assert_int_equal(w->created_as_user, 1);
-    assert_int_equal(w->created + w->created_with_token, 0);
-    rm_task_free(t);
-    sim_end();
-
-    w = sim_begin();
-    r = one_file(L"notes2.txt");
-    app = sim_add_process(SIM_GUI, L"notes.exe");
-    t = rm_task_new();
-    app->uses[0] = file_path;
-    app->restart_args = L"";
-    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
-    assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
-    assert_int_equal(w->created, 1);
-    assert_int_equal(w->created_as_user + w->created_with_token, 0);
-    rm_task_free(t);
-    sim_end();
+    assert_true(no_privilege.restartable);
+    assert_int_equal(no_privilege.status, RmStatusStopped | RmStatusRestarted);
+    assert_int_equal(no_privilege.with_token, 1);
+    assert_int_equal(no_privilege.created + no_privilege.as_user, 0);
+    assert_false(no_privilege.new_elevated);
+    assert_int_equal(privileged.as_user, 1);
+    assert_int_equal(privileged.created + privileged.with_token, 0);
+    assert_false(privileged.new_elevated);
+    assert_int_equal(alike.created, 1);
+    assert_int_equal(alike.as_user + alike.with_token, 0);
 }
 
 /* RESTART_NO_PATCH (spec §11.1): RmShutdown shuts apps down for an update, so an app
@@ -460,10 +429,8 @@ int main(void)
         cmocka_unit_test(services_stop_dependents_first_and_restart),
         cmocka_unit_test(unstoppable_service_needs_reboot),
         cmocka_unit_test(denied_holder_stops_nothing),
-        cmocka_unit_test(elevated_app_not_restarted),
-        cmocka_unit_test(other_users_app_not_restarted),
-        cmocka_unit_test(elevated_caller_restarts_app_with_its_token),
-        cmocka_unit_test(token_used_only_where_it_differs),
+        cmocka_unit_test(elevated_or_other_users_app_not_restarted),
+        cmocka_unit_test(restarted_with_its_own_token_where_it_differs),
         cmocka_unit_test(restart_no_patch_not_restarted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

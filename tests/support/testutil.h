@@ -38,6 +38,9 @@ BOOL tu_wait_event(HANDLE event, HANDLE process);
 void tu_temp_path(wchar_t path[MAX_PATH], const wchar_t *tag);
 /* Creates a file with some content; returns FALSE on failure. */
 BOOL tu_create_file(const wchar_t *path);
+/* Reads a text file (the stop log the service fixtures append to, say) into buf,
+ * NUL-terminated, cut at cap; asserts it can be opened. */
+void tu_read_text(const wchar_t *path, char *buf, size_t cap);
 /* Reads a session key a fixture wrote to a file. */
 BOOL tu_read_key(const wchar_t *path, WCHAR key[CCH_RM_SESSION_KEY + 1]);
 /* Reads the session handle `rmfixture primary` wrote after the key. */
