@@ -289,7 +289,7 @@ static void test_console_app_ignoring_ctrl_c(void **state)
 
 static void test_services_dependents_first_and_restarted(void **state)
 {
-    wchar_t file[MAX_PATH], base[64], dep[64], deps[80];
+    wchar_t file[MAX_PATH], base[64], dep[64];
     char log[1024], expect[300];
     RM_PROCESS_INFO *apps;
     DWORD h;
@@ -299,12 +299,7 @@ static void test_services_dependents_first_and_restarted(void **state)
     temp_file(file, L"svc.log");
     tu_service_name(base, L"base");
     tu_service_name(dep, L"dep");
-    memset(deps, 0, sizeof(deps));
-    wcscpy(deps, base);
-    assert_true(tu_service_create(base, L"stop", file, NULL));
-    assert_true(tu_service_create(dep, L"stop", file, deps));
-    assert_true(tu_service_start(base) != 0);
-    assert_true(tu_service_start(dep) != 0);
+    tu_service_pair(base, dep, file);
 
     h = session_for(file);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);

@@ -11,15 +11,6 @@
 
 #include "holders.h"
 
-static DWORD session_for(const wchar_t *file, WCHAR key[CCH_RM_SESSION_KEY + 1])
-{
-    LPCWSTR files[1] = { file };
-    DWORD h;
-    assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
-    assert_int_equal(RmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
-    return h;
-}
-
 /* How many entries of a fresh RmGetList have this PID; *status gets the last one's. */
 static unsigned entries_of(DWORD session, DWORD pid, DWORD *status)
 {
@@ -81,7 +72,7 @@ static void test_refused_shutdown_leaves_no_stale_entry(void **state)
     temp_file(file, L"stale-351.dat");
     bad = holder_start(L"gui-refuse", file);
     masked = holder_start(L"gui", file);
-    h = session_for(file, key);
+    h = tu_session_for(file, key);
     apps = tu_get_list(h, &n, NULL);
     assert_int_equal(n, 2);
     id = apps[0].Process.dwProcessId == masked.pid ? apps[0].Process : apps[1].Process;
@@ -119,7 +110,7 @@ static void test_reboot_refusal_leaves_no_stale_entry(void **state)
     mine = CreateFileW(file, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                        NULL, OPEN_EXISTING, 0, NULL);
     assert_true(mine != INVALID_HANDLE_VALUE);
-    h = session_for(file, key);
+    h = tu_session_for(file, key);
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_FAIL_NOACTION_REBOOT);
     assert_true(holder_running(&a));
     assert_int_equal(status_of(h, a.pid), RmStatusRunning);
@@ -165,7 +156,7 @@ static void test_joined_handles_see_what_was_done(void **state)
     temp_file(file, L"joined.dat");
     hung = holder_start(L"gui-hang", file);
     gui = holder_start(L"gui", file);
-    h = session_for(file, key);
+    h = tu_session_for(file, key);
     assert_int_equal(RmJoinSession(&joined, key), ERROR_SUCCESS);  /* before the shutdown */
 
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
@@ -217,9 +208,11 @@ static void long_service_name(wchar_t name[81], const wchar_t *tag)
     name[80] = 0;
 }
 
+/* Registered by its full name; listed cut to 63 characters; stopped after its dependent,
+ * filtered and restarted by the full name. */
 static void test_long_service_names(void **state)
 {
-    wchar_t file[MAX_PATH], base[81], dep[81], deps[90];
+    wchar_t file[MAX_PATH], base[81], dep[81];
     char log[2048], expect[400];
     WCHAR key[CCH_RM_SESSION_KEY + 1];
     LPCWSTR names[1];
@@ -232,12 +225,9 @@ static void test_long_service_names(void **state)
     long_service_name(base, L"base");
     long_service_name(dep, L"dep");
     assert_int_equal(wcsncmp(base, dep, 63), 0);  /* one cut name for both */
-    memset(deps, 0, sizeof(deps));
-    wcscpy(deps, base);
-    assert_true(tu_service_create(base, L"stop", file, NULL));
-    assert_true(tu_service_create(dep, L"stop", NULL, deps));
-    assert_true((base_pid = tu_service_start(base)) != 0);
-    assert_true((dep_pid = tu_service_start(dep)) != 0);
+    tu_service_pair(base, dep, file);
+    base_pid = tu_service_pid(base);
+    dep_pid = tu_service_pid(dep);
 
     /* Registered by its full name; listed with its dependent, both cut to 63. */
     assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
@@ -259,8 +249,10 @@ static void test_long_service_names(void **state)
     assert_int_equal(tu_service_pid(dep), 0);
     assert_int_equal(status_of(h, base_pid), RmStatusStopped);
     assert_int_equal(status_of(h, dep_pid), RmStatusStopped);
+    /* The dependent first, by its full name: the SCM refuses to stop a service whose
+     * dependent still runs, so a wrong order would show as ErrorOnStop. */
     tu_read_text(file, log, sizeof(log));
-    snprintf(expect, sizeof(expect), "%ls\n", base);
+    snprintf(expect, sizeof(expect), "%ls\n%ls\n", dep, base);
     assert_non_null(strstr(log, expect));
 
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
@@ -268,39 +260,6 @@ static void test_long_service_names(void **state)
     assert_int_equal(tu_service_pid(dep), 0);
     assert_int_equal(status_of(h, base_pid), RmStatusStopped | RmStatusRestarted);
     assert_int_equal(status_of(h, dep_pid), RmStatusStopped | RmStatusRestartMasked);
-    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
-    tu_service_remove(dep);
-    tu_service_remove(base);
-    DeleteFileW(file);
-}
-
-/* The dependent is stopped first, by its full name (the SCM refuses to stop a service
- * whose dependent runs, so a wrong order shows as ErrorOnStop). */
-static void test_long_service_names_stop_in_order(void **state)
-{
-    wchar_t file[MAX_PATH], base[81], dep[81], deps[90];
-    char log[2048], expect[400];
-    WCHAR key[CCH_RM_SESSION_KEY + 1];
-    DWORD h;
-    (void)state;
-
-    temp_file(file, L"long-order.log");
-    long_service_name(base, L"b");
-    long_service_name(dep, L"d");
-    memset(deps, 0, sizeof(deps));
-    wcscpy(deps, base);
-    assert_true(tu_service_create(base, L"stop", file, NULL));
-    assert_true(tu_service_create(dep, L"stop", file, deps));
-    assert_true(tu_service_start(base) != 0);
-    assert_true(tu_service_start(dep) != 0);
-    h = session_for(file, key);
-    assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
-    tu_read_text(file, log, sizeof(log));
-    snprintf(expect, sizeof(expect), "%ls\n%ls\n", dep, base);
-    assert_non_null(strstr(log, expect));
-    assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
-    assert_true(tu_service_pid(base) != 0);
-    assert_true(tu_service_pid(dep) != 0);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     tu_service_remove(dep);
     tu_service_remove(base);
@@ -392,7 +351,7 @@ static void test_restarted_as_the_user_not_elevated(void **state)
     temp_file(file, L"as-user.dat");
     a = holder_with_token(token, file);
     assert_false(process_elevated(a.pid));
-    h = session_for(file, key);
+    h = tu_session_for(file, key);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), 0);
     ResetEvent(a.ready);
@@ -457,7 +416,7 @@ static void test_elevated_app(void **state)
         DeleteFileW(file);
         skip();
     }
-    h = session_for(file, key);
+    h = tu_session_for(file, key);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), 0);
     ResetEvent(a.ready);
@@ -494,7 +453,7 @@ static void test_restart_no_patch(void **state)
     hr = GetApplicationRestartSettings(p, args, &size, &flags);
     CloseHandle(p);
 
-    h = session_for(file, key);
+    h = tu_session_for(file, key);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), 0);
     ResetEvent(a.ready);
@@ -520,7 +479,6 @@ int main(void)
         cmocka_unit_test(test_reboot_refusal_leaves_no_stale_entry),
         cmocka_unit_test(test_joined_handles_see_what_was_done),
         cmocka_unit_test(test_long_service_names),
-        cmocka_unit_test(test_long_service_names_stop_in_order),
         cmocka_unit_test(test_restarted_as_the_user_not_elevated),
         cmocka_unit_test(test_elevated_app),
         cmocka_unit_test(test_restart_no_patch),

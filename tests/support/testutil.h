@@ -60,6 +60,9 @@ void tu_service_display(const wchar_t *name, wchar_t display[128]);
 DWORD tu_service_start(const wchar_t *name);
 /* The PID of a running service, 0 when it does not run. */
 DWORD tu_service_pid(const wchar_t *name);
+/* Creates and starts base and dep, dep depending on base, both "stop" services holding
+ * (and logging their stops to) file; asserts each step. */
+void tu_service_pair(const wchar_t *base, const wchar_t *dep, const wchar_t *file);
 /* Stops it (kills its process if it will not stop) and deletes it. */
 void tu_service_remove(const wchar_t *name);
 
