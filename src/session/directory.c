@@ -7,8 +7,6 @@
  *
  * The mapping and its mutex are opened once per process and kept. The first process to
  * take the mutex and find no valid header initialises it (a fresh mapping is all zeros).
- * An attempt that fails (out of memory, say) leaves nothing behind and is made again by
- * the next call: one transient failure must not fail every later RmStartSession.
  */
 #include "session.h"
 
@@ -17,8 +15,8 @@ static HANDLE dir_mutex;
 static HANDLE dir_section;  /* kept open for the life of the process: see open_directory */
 static struct rm_dir *dir;
 
-/* Runs until it succeeds once; param receives this attempt's error. Returning FALSE leaves
- * the INIT_ONCE unset, so the next caller tries again. */
+/* On failure (*param = the error) it closes what it opened and returns FALSE, so that the
+ * next call tries again: a failure once (out of memory) must not fail every later call. */
 static BOOL CALLBACK open_directory(INIT_ONCE *o, void *param, void **context)
 {
     WCHAR name[RM_OBJECT_NAME_CHARS];
@@ -28,33 +26,38 @@ static BOOL CALLBACK open_directory(INIT_ONCE *o, void *param, void **context)
     (void)o; (void)context;
     if ((*err = rm_security_get(&sec)) || (*err = rm_object_name(name, L"Directory")) ||
         (*err = rm_object_mutex(L"DirectoryLock", TRUE, &dir_mutex)))
-        return FALSE;
+        goto failed;
     dir_section = CreateFileMappingW(INVALID_HANDLE_VALUE, (SECURITY_ATTRIBUTES *)&sec->attrs,
                                      PAGE_READWRITE, 0, sizeof(struct rm_dir), name);
-    if (!dir_section)
+    if (!dir_section) {
         *err = RM_FAIL(GetLastError(), "CreateFileMappingW(directory)");
-    else if (!(dir = MapViewOfFile(dir_section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0,
-                                   sizeof(struct rm_dir))))
+        goto failed;
+    }
+    dir = MapViewOfFile(dir_section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, sizeof(struct rm_dir));
+    if (!dir) {
         *err = RM_FAIL(GetLastError(), "MapViewOfFile(directory)");
-    if (*err) {
-        if (dir_section)
-            CloseHandle(dir_section);
-        CloseHandle(dir_mutex);
-        dir_section = dir_mutex = NULL;
-        return FALSE;
+        goto failed;
     }
     /* The handle stays open. Wine quirk: a view alone does not keep a named section
      * findable by its name (Windows does), so closing it would let the next process
      * create a fresh, empty directory. */
     return TRUE;
+failed:
+    if (dir_section)
+        CloseHandle(dir_section);
+    if (dir_mutex)
+        CloseHandle(dir_mutex);
+    dir_section = dir_mutex = NULL;
+    return FALSE;
 }
 
 static DWORD lock_directory(void)
 {
     DWORD err = ERROR_SUCCESS;
 
-    if (!InitOnceExecuteOnce(&once, open_directory, &err, NULL))
-        return err ? err : RM_FAIL(ERROR_WRITE_FAULT, "directory");
+    InitOnceExecuteOnce(&once, open_directory, &err, NULL);
+    if (err)
+        return err;
     if ((err = rm_object_lock(dir_mutex)))
         return err;
     if (!rm_dir_is_valid(dir))

@@ -3,8 +3,7 @@
  * it admits only the current user and SYSTEM (protected DACL, no inheritance), so that
  * another user can neither read a session's registrations nor join it.
  *
- * Built once per process, on first use (never in DllMain); an attempt that fails leaves
- * nothing behind and is made again by the next call.
+ * Built once per process, on first use (never in DllMain).
  */
 #include "session.h"
 
@@ -39,12 +38,13 @@ static DWORD user_sid_string(WCHAR **out)
     return *out ? ERROR_SUCCESS : ERROR_OUTOFMEMORY;
 }
 
-/* param receives this attempt's error; FALSE leaves the INIT_ONCE unset for a retry. */
+/* On failure (*param = the error) it returns FALSE, so that the next call tries again: an
+ * allocation that failed once must not fail every later call of the process. */
 static BOOL CALLBACK init(INIT_ONCE *o, void *param, void **context)
 {
+    DWORD *err = param;
     WCHAR sddl[256];
     PSECURITY_DESCRIPTOR sd = NULL;
-    DWORD *err = param;
 
     (void)o; (void)context;
     if ((*err = user_sid_string(&security.user_sid)))
@@ -71,9 +71,7 @@ DWORD rm_security_get(const struct rm_security **out)
 {
     DWORD err = ERROR_SUCCESS;
 
-    *out = NULL;
-    if (!InitOnceExecuteOnce(&once, init, &err, NULL))
-        return err ? err : RM_FAIL(ERROR_WRITE_FAULT, "security");
-    *out = &security;
-    return ERROR_SUCCESS;
+    InitOnceExecuteOnce(&once, init, &err, NULL);
+    *out = err ? NULL : &security;
+    return err;
 }

@@ -9,25 +9,20 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "testutil.h"
-#include "reader.h"
+#include "util/util.h"
+#include "store.h"
 
 #define MAX_RUNS 400
 
-static unsigned live_sessions(void)
-{
-    unsigned n = 99;
-    assert_int_equal(rm_directory_count(&n), 0);
-    return n;
-}
-
+/* Counted with the tests' own reader (tests/support/store.c), not the core's. */
 static unsigned registered(const WCHAR *key)
 {
-    struct rm_registrations r;
+    struct tu_store r;
     unsigned n;
-    assert_int_equal(tu_read_session(key, &r), 0);
+    assert_int_equal(tu_store_read(key, &r), 0);
+    assert_false(r.corrupt);
     n = r.nfiles + r.nprocesses + r.nservices;
-    rm_registrations_free(&r);
+    tu_store_free(&r);
     return n;
 }
 
@@ -73,22 +68,22 @@ static DWORD op_start(void)
 static void check_start(DWORD err, BOOL failed)
 {
     if (!err) {
-        assert_int_equal(live_sessions(), sessions_before + 1);
+        assert_int_equal(tu_live_sessions(), sessions_before + 1);
         assert_int_equal(RmEndSession(started), 0);
         return;
     }
     assert_true(failed);
     assert_int_equal(err, ERROR_OUTOFMEMORY);
     assert_int_equal(started, 0xdeadbeef);
-    assert_int_equal(live_sessions(), sessions_before);
+    assert_int_equal(tu_live_sessions(), sessions_before);
 }
 
 static void test_oom_RmStartSession(void **state)
 {
     (void)state;
-    sessions_before = live_sessions();
+    sessions_before = tu_live_sessions();
     assert_true(sweep("RmStartSession", op_start, check_start) >= 1);
-    assert_int_equal(live_sessions(), sessions_before);
+    assert_int_equal(tu_live_sessions(), sessions_before);
 }
 
 /* ---- RmJoinSession ---- */
