@@ -181,7 +181,7 @@ DWORD WINAPI RmGetList(DWORD dwSessionHandle, UINT *pnProcInfoNeeded, UINT *pnPr
     if ((err = call_enter(dwSessionHandle, RM_ANY_HANDLE, &call, &s)))
         return err;
     if (!(err = rm_session_refresh(s)))
-        err = rm_engine_list(task_of(s), &s->regs, &affected);
+        err = rm_engine_list(task_of(s), &s->store, &s->regs, &affected);
     call_leave(s, &call);
     if (err)
         return err;
@@ -214,7 +214,7 @@ DWORD WINAPI RmShutdown(DWORD dwSessionHandle, ULONG lActionFlags,
     if ((err = call_enter(dwSessionHandle, RM_PRIMARY_ONLY, &call, &s)))
         return err;
     if (!(err = rm_session_refresh(s)))
-        err = rm_engine_shutdown(task_of(s), &s->regs, lActionFlags, fnStatus);
+        err = rm_engine_shutdown(task_of(s), &s->store, &s->regs, lActionFlags, fnStatus);
     call_leave(s, &call);
     return err;
 }
@@ -233,7 +233,7 @@ DWORD WINAPI RmRestart(DWORD dwSessionHandle, DWORD dwRestartFlags,
         return ERROR_BAD_ARGUMENTS;
     if ((err = call_enter(dwSessionHandle, RM_PRIMARY_ONLY, &call, &s)))
         return err;
-    err = task_of(s)->shut_down ? rm_engine_restart(task_of(s), fnStatus)
+    err = task_of(s)->shut_down ? rm_engine_restart(task_of(s), &s->store, fnStatus)
                                 : ERROR_REQUEST_OUT_OF_SEQUENCE;
     call_leave(s, &call);
     return err;

@@ -144,7 +144,7 @@ static void test_cooperative_gui_app_is_closed_and_restarted(void **state)
     assert_int_equal(RmRestart(h, 0, record_progress), ERROR_SUCCESS);
     assert_progress_complete();
     assert_true(tu_wait_event(a.ready, NULL));
-    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRestarted);
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusStopped | RmStatusRestarted);
     new_pid = new_running_pid(h, a.pid);
     assert_true(new_pid != 0 && new_pid != a.pid);
     kill_pid(new_pid);
@@ -178,7 +178,7 @@ static void test_unregistered_app_is_closed_not_restarted(void **state)
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
     e = entry_of(h, a.pid);
     todo_wine_int_equal(RmStatusStopped, e.AppStatus);
-    if (e.AppStatus == RmStatusRestarted) {  /* Wine's fallback started it again */
+    if (e.AppStatus & RmStatusRestarted) {  /* Wine's fallback started it again */
         assert_true(tu_wait_event(a.ready, NULL));
         kill_users_of(file);
     } else {
@@ -206,7 +206,7 @@ static void test_refusing_gui_app_stops_everything_unless_forced(void **state)
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_true(holder_running(&good));
     assert_true(holder_running(&bad));
-    assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     assert_int_equal(entry_of(h, good.pid).AppStatus, RmStatusRunning);
 
     /* Forced: the agreeing app closes itself, the refusing one is terminated. */
@@ -221,7 +221,7 @@ static void test_refusing_gui_app_stops_everything_unless_forced(void **state)
     ResetEvent(bad.ready);
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
     assert_true(tu_wait_event(good.ready, NULL));
-    assert_int_equal(entry_of(h, good.pid).AppStatus, RmStatusRestarted);
+    assert_int_equal(entry_of(h, good.pid).AppStatus, RmStatusStopped | RmStatusRestarted);
     assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusStopped);
     assert_int_equal(WaitForSingleObject(bad.ready, 0), WAIT_TIMEOUT);
     kill_pid(new_running_pid(h, good.pid));
@@ -245,7 +245,7 @@ static void test_hung_gui_app_is_bounded(void **state)
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_true(GetTickCount() - t0 < TU_WAIT_MS);  /* bounded, not a hang */
     assert_true(holder_running(&a));
-    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusStopped);
@@ -342,7 +342,7 @@ static void test_console_app_ignoring_ctrl_c(void **state)
     h = session_for(file);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_true(holder_running(&a));
-    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
@@ -350,21 +350,9 @@ static void test_console_app_ignoring_ctrl_c(void **state)
     DeleteFileW(file);
 }
 
-/* Reads the stop log the service fixtures append to. */
-static void read_log(const wchar_t *file, char *buf, size_t cap)
-{
-    HANDLE f = CreateFileW(file, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                           NULL, OPEN_EXISTING, 0, NULL);
-    DWORD n = 0;
-    assert_true(f != INVALID_HANDLE_VALUE);
-    ReadFile(f, buf, (DWORD)cap - 1, &n, NULL);
-    buf[n] = 0;
-    CloseHandle(f);
-}
-
 static void test_services_dependents_first_and_restarted(void **state)
 {
-    wchar_t file[MAX_PATH], base[64], dep[64], deps[80];
+    wchar_t file[MAX_PATH], base[64], dep[64];
     char log[1024], expect[300];
     RM_PROCESS_INFO *apps;
     DWORD h;
@@ -374,18 +362,13 @@ static void test_services_dependents_first_and_restarted(void **state)
     temp_file(file, L"svc.log");
     tu_service_name(base, L"base");
     tu_service_name(dep, L"dep");
-    memset(deps, 0, sizeof(deps));
-    wcscpy(deps, base);
-    assert_true(tu_service_create(base, L"stop", file, NULL));
-    assert_true(tu_service_create(dep, L"stop", file, deps));
-    assert_true(tu_service_start(base) != 0);
-    assert_true(tu_service_start(dep) != 0);
+    tu_service_pair(base, dep, file);
 
     h = session_for(file);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_service_pid(base), 0);
     assert_int_equal(tu_service_pid(dep), 0);
-    read_log(file, log, sizeof(log));
+    tu_read_text(file, log, sizeof(log));
     snprintf(expect, sizeof(expect), "%ls\n%ls\n", dep, base);  /* the dependent first */
     assert_non_null(strstr(log, expect));
     apps = tu_get_list(h, &n, NULL);
@@ -401,7 +384,7 @@ static void test_services_dependents_first_and_restarted(void **state)
     apps = tu_get_list(h, &n, NULL);
     assert_int_equal(n, 4);
     for (i = 0, restarted = 0; i < n; i++) {
-        if (apps[i].AppStatus == RmStatusRestarted)
+        if (apps[i].AppStatus == (RmStatusStopped | RmStatusRestarted))
             restarted++;
         else
             assert_int_equal(apps[i].AppStatus, RmStatusRunning);
@@ -429,7 +412,7 @@ static void test_service_ignoring_stop(void **state)
     h = session_for(file);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(WaitForSingleObject(p, 0), WAIT_TIMEOUT);
-    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     /* Forced: its process hosts nothing else, so it goes. */
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_int_equal(WaitForSingleObject(p, TU_WAIT_MS), WAIT_OBJECT_0);
@@ -505,11 +488,11 @@ static void test_filters_mask_shutdown_and_restart(void **state)
 
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_true(holder_running(&kept));
-    assert_int_equal(entry_of(h, kept.pid).AppStatus, RmStatusShutdownMasked);
+    assert_int_equal(entry_of(h, kept.pid).AppStatus, RmStatusRunning | RmStatusShutdownMasked);
     assert_int_equal(tu_wait_exit(closed.process), 0);
     ResetEvent(closed.ready);
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
-    assert_int_equal(entry_of(h, closed.pid).AppStatus, RmStatusRestartMasked);
+    assert_int_equal(entry_of(h, closed.pid).AppStatus, RmStatusStopped | RmStatusRestartMasked);
     assert_int_equal(WaitForSingleObject(closed.ready, 0), WAIT_TIMEOUT);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     holder_end(&kept);
@@ -569,7 +552,7 @@ static void test_registered_exe_is_closed_and_comes_back(void **state)
     for (waited = 0; !(new_pid = new_running_pid(h, pid)) && waited < TU_WAIT_MS; waited += 100)
         Sleep(100);
     assert_true(new_pid != 0 && new_pid != pid);
-    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRestarted);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusStopped | RmStatusRestarted);
     kill_pid(new_pid);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     CloseHandle(p);
@@ -620,13 +603,13 @@ static void test_filter_masks_a_service(void **state)
     assert_int_equal(RmAddFilter(h, NULL, NULL, name, RmNoShutdown), ERROR_SUCCESS);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_service_pid(name), pid);
-    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusShutdownMasked);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRunning | RmStatusShutdownMasked);
     assert_int_equal(RmRemoveFilter(h, NULL, NULL, name), ERROR_SUCCESS);
     assert_int_equal(RmAddFilter(h, NULL, NULL, name, RmNoRestart), ERROR_SUCCESS);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_service_pid(name), 0);
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
-    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRestartMasked);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusStopped | RmStatusRestartMasked);
     assert_int_equal(tu_service_pid(name), 0);  /* held back by the filter */
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     tu_service_remove(name);

@@ -30,6 +30,7 @@ static unsigned temp_counter;
 struct mapping {
     HANDLE handle;
     struct sim_process *process;
+    BOOL token;                 /* a token of process (NULL: the caller's), not the process */
 };
 static struct mapping handles[256];
 
@@ -46,7 +47,7 @@ static struct sim_process *by_handle(HANDLE h)
 {
     unsigned i;
     for (i = 0; h && i < ARRAYSIZE(handles); i++)
-        if (handles[i].handle == h)
+        if (handles[i].handle == h && !handles[i].token)
             return handles[i].process;
     return NULL;
 }
@@ -68,6 +69,119 @@ static HANDLE new_handle(struct sim_process *p)
     CloseHandle(h);
     SetLastError(ERROR_NO_SYSTEM_RESOURCES);
     return NULL;
+}
+
+/* ---- tokens (securitybaseapi.h): a process's user, elevation and integrity ---- */
+
+/* A token handle is a real event handle mapped to the process whose token it is. */
+static struct mapping *token_of(HANDLE h)
+{
+    unsigned i;
+    for (i = 0; h && i < ARRAYSIZE(handles); i++)
+        if (handles[i].handle == h && handles[i].token)
+            return &handles[i];
+    return NULL;
+}
+
+static HANDLE new_token(struct sim_process *p)
+{
+    HANDLE h = CreateEventW(NULL, TRUE, FALSE, NULL);
+    unsigned i;
+    for (i = 0; h && i < ARRAYSIZE(handles); i++)
+        if (!handles[i].handle) {
+            handles[i].handle = h;
+            handles[i].process = p;
+            handles[i].token = TRUE;
+            return h;
+        }
+    if (h)
+        CloseHandle(h);
+    SetLastError(ERROR_NO_SYSTEM_RESOURCES);
+    return NULL;
+}
+
+/* OpenProcessToken on a simulated process, or on the caller (GetCurrentProcess()). */
+static BOOL WINAPI sim_OpenProcessToken(HANDLE process, DWORD access, PHANDLE out)
+{
+    struct sim_process *p = by_handle(process);
+    if (!p && process != GetCurrentProcess())
+        return real->OpenProcessToken(process, access, out);
+    return (*out = new_token(p)) != NULL;
+}
+
+/* GetTokenInformation for TokenUser (the caller's real user, or another SID for
+ * other_user), TokenElevation and TokenIntegrityLevel (high when elevated, else medium:
+ * "Mandatory Integrity Control"). Other classes: ERROR_INVALID_PARAMETER. */
+static BOOL WINAPI sim_GetTokenInformation(HANDLE h, TOKEN_INFORMATION_CLASS cls, LPVOID buf,
+                                           DWORD len, PDWORD ret)
+{
+    static SID_IDENTIFIER_AUTHORITY nt = { SECURITY_NT_AUTHORITY }, label = { SECURITY_MANDATORY_LABEL_AUTHORITY };
+    struct mapping *m = token_of(h);
+    BOOL elevated;
+    HANDLE mine;
+    PSID sid;
+    BOOL ok;
+
+    if (!m)
+        return real->GetTokenInformation(h, cls, buf, len, ret);
+    elevated = m->process ? m->process->elevated : world.caller_elevated;
+    switch (cls) {
+    case TokenUser:
+        if (!m->process || !m->process->other_user) {
+            if (!real->OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mine))
+                return FALSE;
+            ok = real->GetTokenInformation(mine, TokenUser, buf, len, ret);
+            CloseHandle(mine);
+            return ok;
+        }
+        if (len < sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE ||
+            !AllocateAndInitializeSid(&nt, 5, SECURITY_NT_NON_UNIQUE, 1000, 2000, 3000, 1001, 0,
+                                      0, 0, &sid)) {
+            SetLastError(ERROR_INSUFFICIENT_BUFFER);
+            return FALSE;
+        }
+        ((TOKEN_USER *)buf)->User.Sid = (BYTE *)buf + sizeof(TOKEN_USER);
+        ((TOKEN_USER *)buf)->User.Attributes = 0;
+        CopySid(SECURITY_MAX_SID_SIZE, ((TOKEN_USER *)buf)->User.Sid, sid);
+        FreeSid(sid);
+        *ret = sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE;
+        return TRUE;
+    case TokenElevation:
+        if (len < sizeof(TOKEN_ELEVATION)) {
+            SetLastError(ERROR_INSUFFICIENT_BUFFER);
+            return FALSE;
+        }
+        ((TOKEN_ELEVATION *)buf)->TokenIsElevated = elevated;
+        *ret = sizeof(TOKEN_ELEVATION);
+        return TRUE;
+    case TokenIntegrityLevel:
+        if (len < sizeof(TOKEN_MANDATORY_LABEL) + SECURITY_MAX_SID_SIZE ||
+            !AllocateAndInitializeSid(&label, 1, elevated ? SECURITY_MANDATORY_HIGH_RID
+                                                          : SECURITY_MANDATORY_MEDIUM_RID,
+                                      0, 0, 0, 0, 0, 0, 0, &sid)) {
+            SetLastError(ERROR_INSUFFICIENT_BUFFER);
+            return FALSE;
+        }
+        ((TOKEN_MANDATORY_LABEL *)buf)->Label.Sid = (BYTE *)buf + sizeof(TOKEN_MANDATORY_LABEL);
+        ((TOKEN_MANDATORY_LABEL *)buf)->Label.Attributes = SE_GROUP_INTEGRITY;
+        CopySid(SECURITY_MAX_SID_SIZE, ((TOKEN_MANDATORY_LABEL *)buf)->Label.Sid, sid);
+        FreeSid(sid);
+        *ret = sizeof(TOKEN_MANDATORY_LABEL) + SECURITY_MAX_SID_SIZE;
+        return TRUE;
+    default:
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+}
+
+static BOOL WINAPI sim_DuplicateTokenEx(HANDLE h, DWORD access, LPSECURITY_ATTRIBUTES sa,
+                                        SECURITY_IMPERSONATION_LEVEL level, TOKEN_TYPE type,
+                                        PHANDLE out)
+{
+    struct mapping *m = token_of(h);
+    if (!m)
+        return real->DuplicateTokenEx(h, access, sa, level, type, out);
+    return (*out = new_token(m->process)) != NULL;
 }
 
 static void exit_process(struct sim_process *p)
@@ -108,7 +222,7 @@ static BOOL WINAPI sim_CloseHandle(HANDLE h)
     unsigned i;
     for (i = 0; h && i < ARRAYSIZE(handles); i++)
         if (handles[i].handle == h)
-            handles[i].handle = NULL;
+            ZeroMemory(&handles[i], sizeof(handles[i]));
     return CloseHandle(h);
 }
 
@@ -240,6 +354,7 @@ static BOOL WINAPI sim_CreateProcessW(LPCWSTR app, LPWSTR cmd, LPSECURITY_ATTRIB
         if (app && !_wcsicmp(world.processes[i].image, app)) {
             struct sim_process *p = sim_add_process(world.processes[i].kind, NULL);
             wcscpy(p->image, app);
+            p->elevated = world.caller_elevated;  /* as the caller */
             pi->hProcess = new_handle(p);
             pi->hThread = new_handle(p);
             pi->dwProcessId = p->pid;
@@ -248,6 +363,50 @@ static BOOL WINAPI sim_CreateProcessW(LPCWSTR app, LPWSTR cmd, LPSECURITY_ATTRIB
         }
     SetLastError(ERROR_FILE_NOT_FOUND);
     return FALSE;
+}
+
+/* CreateProcessAsUserW: a token not derived from the caller's needs
+ * SeAssignPrimaryTokenPrivilege, ERROR_PRIVILEGE_NOT_HELD without it (docs:
+ * CreateProcessAsUserW); CreateProcessWithTokenW needs SeImpersonatePrivilege, which an
+ * elevated caller holds. The new process runs with the token's elevation. */
+static BOOL start_with_token(HANDLE token, LPCWSTR app, LPWSTR cmd, DWORD flags, LPCWSTR dir,
+                             LPSTARTUPINFOW si, LPPROCESS_INFORMATION pi, unsigned *counter)
+{
+    struct mapping *m = token_of(token);
+    struct sim_process *p;
+    if (!m || !sim_CreateProcessW(app, cmd, NULL, NULL, FALSE, flags, NULL, dir, si, pi))
+        return FALSE;
+    world.created--;  /* counted by the caller's counter instead */
+    (*counter)++;
+    p = by_pid(pi->dwProcessId);
+    p->elevated = m->process ? m->process->elevated : world.caller_elevated;
+    p->other_user = m->process && m->process->other_user;
+    return TRUE;
+}
+
+static BOOL WINAPI sim_CreateProcessAsUserW(HANDLE token, LPCWSTR app, LPWSTR cmd,
+                                            LPSECURITY_ATTRIBUTES pa, LPSECURITY_ATTRIBUTES ta,
+                                            BOOL inherit, DWORD flags, LPVOID env, LPCWSTR dir,
+                                            LPSTARTUPINFOW si, LPPROCESS_INFORMATION pi)
+{
+    (void)pa; (void)ta; (void)inherit; (void)env;
+    if (world.no_assign_privilege) {
+        SetLastError(ERROR_PRIVILEGE_NOT_HELD);
+        return FALSE;
+    }
+    return start_with_token(token, app, cmd, flags, dir, si, pi, &world.created_as_user);
+}
+
+static BOOL WINAPI sim_CreateProcessWithTokenW(HANDLE token, DWORD logon, LPCWSTR app, LPWSTR cmd,
+                                               DWORD flags, LPVOID env, LPCWSTR dir,
+                                               LPSTARTUPINFOW si, LPPROCESS_INFORMATION pi)
+{
+    (void)logon; (void)env;
+    if (!world.caller_elevated) {
+        SetLastError(ERROR_PRIVILEGE_NOT_HELD);
+        return FALSE;
+    }
+    return start_with_token(token, app, cmd, flags, dir, si, pi, &world.created_with_token);
 }
 
 /* GetApplicationRestartSettings (spec §11.1): S_OK with the registered command line and
@@ -1013,6 +1172,11 @@ struct sim_world *sim_begin(void)
     table.CreateRemoteThread = sim_CreateRemoteThread;
     table.CreateProcessW = sim_CreateProcessW;
     table.GetApplicationRestartSettings = sim_GetApplicationRestartSettings;
+    table.OpenProcessToken = sim_OpenProcessToken;
+    table.GetTokenInformation = sim_GetTokenInformation;
+    table.DuplicateTokenEx = sim_DuplicateTokenEx;
+    table.CreateProcessAsUserW = sim_CreateProcessAsUserW;
+    table.CreateProcessWithTokenW = sim_CreateProcessWithTokenW;
     table.CreateToolhelp32Snapshot = sim_CreateToolhelp32Snapshot;
     table.Process32FirstW = sim_Process32FirstW;
     table.Process32NextW = sim_Process32NextW;

@@ -36,6 +36,8 @@ struct sim_process {
     const WCHAR *restart_args;    /* RegisterApplicationRestart's command line; NULL: none */
     DWORD restart_flags;
     const WCHAR *uses[SIM_MAX_USES];  /* real files it holds open */
+    BOOL elevated;                /* its token is elevated (TokenElevation) */
+    BOOL other_user;              /* its token is another user's (TokenUser) */
     /* what happened to it */
     BOOL exited, terminated;
     unsigned queries, endsession_true, endsession_false, closes, ctrl_c;
@@ -71,6 +73,10 @@ struct sim_world {
     unsigned created;             /* CreateProcessW calls */
     WCHAR last_command[1024];     /* the last CreateProcessW command line */
     DWORD attached;               /* the console the caller is attached to (0: none) */
+    BOOL caller_elevated;         /* the caller's own token is elevated */
+    BOOL no_assign_privilege;     /* CreateProcessAsUserW: ERROR_PRIVILEGE_NOT_HELD */
+    unsigned created_as_user;     /* CreateProcessAsUserW calls that started a process */
+    unsigned created_with_token;  /* CreateProcessWithTokenW calls that did */
     BOOL caller_ignores_ctrl_c;
     /* The caller's own console (0: it has none; set attached to it too). Leaving it while no
      * other process is on it destroys it (the console docs: a console closes with its last

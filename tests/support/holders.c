@@ -133,6 +133,15 @@ int tu_restore_engine_bounds(void **state)
     return result;
 }
 
+DWORD tu_session_for(const wchar_t *file, WCHAR key[CCH_RM_SESSION_KEY + 1])
+{
+    LPCWSTR files[1] = { file };
+    DWORD h;
+    assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
+    assert_int_equal(RmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
+    return h;
+}
+
 /* ---- RmGetList as most clients call it ---- */
 
 RM_PROCESS_INFO *tu_get_list(DWORD session, UINT *count, DWORD *reasons)

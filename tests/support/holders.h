@@ -30,6 +30,9 @@ void kill_users_of(const wchar_t *file);
 int tu_short_engine_bounds(void **state);
 int tu_restore_engine_bounds(void **state);
 
+/* A new session with one file registered; its key in key. */
+DWORD tu_session_for(const wchar_t *file, WCHAR key[CCH_RM_SESSION_KEY + 1]);
+
 /* RmGetList's two-call protocol; asserts success; reasons may be NULL. free() the array. */
 RM_PROCESS_INFO *tu_get_list(DWORD session, UINT *count, DWORD *reasons);
 

@@ -8,7 +8,8 @@
 #include <sddl.h>  /* after windows.h */
 
 enum { HEADER_BYTES = 64, DIR_SLOTS = 64, DIR_SLOT_BYTES = 48, DIR_BYTES = 16 + 64 * 48 };
-enum { KIND_FILE = 1, KIND_PROCESS = 2, KIND_SERVICE = 3, MAX_CHARS = 32767 };
+enum { KIND_FILE = 1, KIND_PROCESS = 2, KIND_SERVICE = 3, KIND_APP = 4, MAX_CHARS = 32767 };
+enum { LAYOUT_VERSION = 2, APP_FIXED = 44, APP_NAME_CHARS = 255, APP_SERVICE_CHARS = 256 };
 
 PSID tu_user_sid(void)
 {
@@ -34,7 +35,8 @@ void tu_object_name(WCHAR name[TU_OBJECT_NAME_CHARS], const WCHAR *what)
     WCHAR *text;
 
     assert_true(ConvertSidToStringSidW(sid, &text));
-    _snwprintf(name, TU_OBJECT_NAME_CHARS, L"Local\\RstrtMgr.1.%ls.%ls", text, what);
+    _snwprintf(name, TU_OBJECT_NAME_CHARS, L"Local\\RstrtMgr.%d.%ls.%ls", LAYOUT_VERSION, text,
+               what);
     name[TU_OBJECT_NAME_CHARS - 1] = 0;
     LocalFree(text);
     LocalFree(sid);
@@ -75,6 +77,39 @@ static void add_text(WCHAR ***list, unsigned *n, WCHAR *text)
     (*list)[(*n)++] = text;
 }
 
+/* n UTF-16 units at p, none of them NUL. */
+static BOOL no_nul(const BYTE *p, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        if (!p[2 * i] && !p[2 * i + 1])
+            return FALSE;
+    return TRUE;
+}
+
+/* An app record (what RmShutdown / RmRestart did to one app) of `size` bytes at r. */
+static BOOL read_app(const BYTE *r, uint32_t size, struct tu_store *out)
+{
+    uint32_t type = u32(r + 20), status = u32(r + 24), restartable = u32(r + 32);
+    uint32_t nname = u32(r + 36), nservice = u32(r + 40);
+    struct tu_app *a;
+
+    if (size < APP_FIXED || nname > APP_NAME_CHARS || nservice > APP_SERVICE_CHARS ||
+        size != APP_FIXED + (((nname + nservice) * 2 + 3) & ~3u) ||
+        !(type <= 5 || type == 1000) || (status & ~0xFFu) || restartable > 1 ||
+        !no_nul(r + APP_FIXED, nname) || !no_nul(r + APP_FIXED + 2 * nname, nservice))
+        return FALSE;
+    out->apps = realloc(out->apps, (out->napps + 1) * sizeof(*a));
+    assert_non_null(out->apps);
+    a = &out->apps[out->napps++];
+    a->process.dwProcessId = u32(r + 8);
+    a->process.ProcessStartTime.dwLowDateTime = u32(r + 12);
+    a->process.ProcessStartTime.dwHighDateTime = u32(r + 16);
+    a->status = status;
+    a->service = nservice ? copy_text(r + APP_FIXED + 2 * nname, nservice) : NULL;
+    return TRUE;
+}
+
 /* One record at log[at], below used; FALSE when it is not a documented record. */
 static BOOL read_record(const BYTE *log, uint32_t used, uint32_t *at, struct tu_store *out)
 {
@@ -108,7 +143,7 @@ static BOOL read_record(const BYTE *log, uint32_t used, uint32_t *at, struct tu_
             add_text(&out->files, &out->nfiles, copy_text(r + 12, nchars));
         else
             add_text(&out->services, &out->nservices, copy_text(r + 12, nchars));
-    } else {
+    } else if (kind != KIND_APP || !read_app(r, size, out)) {
         return FALSE;
     }
     *at += size;
@@ -128,7 +163,7 @@ DWORD tu_store_read(const WCHAR *key, struct tu_store *out)
     if (!(head = map_section(what, HEADER_BYTES, &section)))
         return ERROR_FILE_NOT_FOUND;
     used = u32(head + 32);
-    if (u32(head) != 0x53534D52u || u32(head + 4) != 1 || u32(head + 8) != HEADER_BYTES ||
+    if (u32(head) != 0x53534D52u || u32(head + 4) != LAYOUT_VERSION || u32(head + 8) != HEADER_BYTES ||
         used > u32(head + 12) || used % 4) {
         UnmapViewOfFile(head);
         CloseHandle(section);
@@ -152,9 +187,12 @@ void tu_store_free(struct tu_store *s)
         free(s->files[i]);
     for (i = 0; i < s->nservices; i++)
         free(s->services[i]);
+    for (i = 0; i < s->napps; i++)
+        free(s->apps[i].service);
     free(s->files);
     free(s->services);
     free(s->processes);
+    free(s->apps);
     memset(s, 0, sizeof(*s));
 }
 

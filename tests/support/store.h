@@ -14,16 +14,24 @@
 /* Bytes of a session's section: 64 MiB reserved (docs/decisions.md, "How many"). */
 #define TU_STORE_BYTES (64u << 20)
 
-/* "Local\RstrtMgr.1.<this user's SID>.<what>", the name of a session's object. */
+/* "Local\RstrtMgr.2.<this user's SID>.<what>", the name of a session's object. */
 void tu_object_name(WCHAR name[TU_OBJECT_NAME_CHARS], const WCHAR *what);
 /* This process's user, from its token; LocalFree it. */
 PSID tu_user_sid(void);
 
+/* An app record: what RmShutdown / RmRestart last did to one app. */
+struct tu_app {
+    RM_UNIQUE_PROCESS process;
+    DWORD status;               /* AppStatus */
+    WCHAR *service;             /* full service name, NULL for a process */
+};
+
 /* What a session holds: its records below the commit point, in the order written. */
 struct tu_store {
-    unsigned nfiles, nprocesses, nservices;
+    unsigned nfiles, nprocesses, nservices, napps;
     WCHAR **files, **services;
     RM_UNIQUE_PROCESS *processes;
+    struct tu_app *apps;        /* every app record, in the order written */
     BOOL corrupt;  /* a record that is not one ended the reading */
 };
 

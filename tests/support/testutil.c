@@ -192,6 +192,17 @@ BOOL tu_read_handle(const wchar_t *path, DWORD *handle)
     return ok;
 }
 
+void tu_read_text(const wchar_t *path, char *buf, size_t cap)
+{
+    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                           NULL, OPEN_EXISTING, 0, NULL);
+    DWORD n = 0;
+    assert_true(f != INVALID_HANDLE_VALUE);
+    ReadFile(f, buf, (DWORD)cap - 1, &n, NULL);
+    buf[n] = 0;
+    CloseHandle(f);
+}
+
 /* ---- todo_wine ---- */
 
 int rm_test_on_wine(void)

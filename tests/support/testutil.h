@@ -39,6 +39,9 @@ BOOL tu_wait_event(HANDLE event, HANDLE process);
 void tu_temp_path(wchar_t path[MAX_PATH], const wchar_t *tag);
 /* Creates a file with some content; returns FALSE on failure. */
 BOOL tu_create_file(const wchar_t *path);
+/* Reads a text file (the stop log the service fixtures append to, say) into buf,
+ * NUL-terminated, cut at cap; asserts it can be opened. */
+void tu_read_text(const wchar_t *path, char *buf, size_t cap);
 /* Reads a session key a fixture wrote to a file. */
 BOOL tu_read_key(const wchar_t *path, WCHAR key[CCH_RM_SESSION_KEY + 1]);
 /* Reads the session handle `rmfixture primary` wrote after the key. */
@@ -82,6 +85,9 @@ void tu_service_display(const wchar_t *name, wchar_t display[128]);
 DWORD tu_service_start(const wchar_t *name);
 /* The PID of a running service, 0 when it does not run. */
 DWORD tu_service_pid(const wchar_t *name);
+/* Creates and starts base and dep, dep depending on base, both "stop" services holding
+ * (and logging their stops to) file; asserts each step. */
+void tu_service_pair(const wchar_t *base, const wchar_t *dep, const wchar_t *file);
 /* Stops it (kills its process if it will not stop) and deletes it. */
 void tu_service_remove(const wchar_t *name);
 
