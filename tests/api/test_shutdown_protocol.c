@@ -115,14 +115,11 @@ static DWORD session_of(const struct holder *a, const struct holder *b)
     return h;
 }
 
+/* A session with one file registered. */
 static DWORD session_for(const wchar_t *file)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1];
-    LPCWSTR files[1] = { file };
-    DWORD h;
-    assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
-    assert_int_equal(RmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
-    return h;
+    return tu_session_for(file, key);
 }
 
 static void temp_file(wchar_t path[MAX_PATH], const wchar_t *tag)
