@@ -47,6 +47,11 @@ static BOOL CALLBACK build_real(INIT_ONCE *o, void *param, void **context)
     real.Module32FirstW = Module32FirstW;
     real.Module32NextW = Module32NextW;
     real.GetApplicationRestartSettings = GetApplicationRestartSettings;
+    real.OpenProcessToken = OpenProcessToken;
+    real.GetTokenInformation = GetTokenInformation;
+    real.DuplicateTokenEx = DuplicateTokenEx;
+    real.CreateProcessAsUserW = CreateProcessAsUserW;
+    real.CreateProcessWithTokenW = CreateProcessWithTokenW;
 
     real.EnumWindows = EnumWindows;
     real.GetWindow = GetWindow;
@@ -57,6 +62,7 @@ static BOOL CALLBACK build_real(INIT_ONCE *o, void *param, void **context)
     real.GetWindowTextW = GetWindowTextW;
     real.SendMessageTimeoutW = SendMessageTimeoutW;
     real.PostMessageW = PostMessageW;
+    real.SendNotifyMessageW = SendNotifyMessageW;
 
     real.AttachConsole = AttachConsole;
     real.FreeConsole = FreeConsole;
@@ -67,6 +73,8 @@ static BOOL CALLBACK build_real(INIT_ONCE *o, void *param, void **context)
     real.GetStdHandle = GetStdHandle;
     real.SetStdHandle = SetStdHandle;
     real.WriteConsoleInputW = WriteConsoleInputW;
+    real.GetConsoleMode = GetConsoleMode;
+    real.CreatePipe = CreatePipe;
 
     real.OpenSCManagerW = OpenSCManagerW;
     real.OpenServiceW = OpenServiceW;

@@ -31,6 +31,7 @@ static unsigned temp_counter;
 struct mapping {
     HANDLE handle;
     struct sim_process *process;
+    BOOL token;                 /* a token of process (NULL: the caller's), not the process */
 };
 static struct mapping handles[256];
 
@@ -47,7 +48,7 @@ static struct sim_process *by_handle(HANDLE h)
 {
     unsigned i;
     for (i = 0; h && i < ARRAYSIZE(handles); i++)
-        if (handles[i].handle == h)
+        if (handles[i].handle == h && !handles[i].token)
             return handles[i].process;
     return NULL;
 }
@@ -69,6 +70,119 @@ static HANDLE new_handle(struct sim_process *p)
     CloseHandle(h);
     SetLastError(ERROR_NO_SYSTEM_RESOURCES);
     return NULL;
+}
+
+/* ---- tokens (securitybaseapi.h): a process's user, elevation and integrity ---- */
+
+/* A token handle is a real event handle mapped to the process whose token it is. */
+static struct mapping *token_of(HANDLE h)
+{
+    unsigned i;
+    for (i = 0; h && i < ARRAYSIZE(handles); i++)
+        if (handles[i].handle == h && handles[i].token)
+            return &handles[i];
+    return NULL;
+}
+
+static HANDLE new_token(struct sim_process *p)
+{
+    HANDLE h = CreateEventW(NULL, TRUE, FALSE, NULL);
+    unsigned i;
+    for (i = 0; h && i < ARRAYSIZE(handles); i++)
+        if (!handles[i].handle) {
+            handles[i].handle = h;
+            handles[i].process = p;
+            handles[i].token = TRUE;
+            return h;
+        }
+    if (h)
+        CloseHandle(h);
+    SetLastError(ERROR_NO_SYSTEM_RESOURCES);
+    return NULL;
+}
+
+/* OpenProcessToken on a simulated process, or on the caller (GetCurrentProcess()). */
+static BOOL WINAPI sim_OpenProcessToken(HANDLE process, DWORD access, PHANDLE out)
+{
+    struct sim_process *p = by_handle(process);
+    if (!p && process != GetCurrentProcess())
+        return real->OpenProcessToken(process, access, out);
+    return (*out = new_token(p)) != NULL;
+}
+
+/* GetTokenInformation for TokenUser (the caller's real user, or another SID for
+ * other_user), TokenElevation and TokenIntegrityLevel (high when elevated, else medium:
+ * "Mandatory Integrity Control"). Other classes: ERROR_INVALID_PARAMETER. */
+static BOOL WINAPI sim_GetTokenInformation(HANDLE h, TOKEN_INFORMATION_CLASS cls, LPVOID buf,
+                                           DWORD len, PDWORD ret)
+{
+    static SID_IDENTIFIER_AUTHORITY nt = { SECURITY_NT_AUTHORITY }, label = { SECURITY_MANDATORY_LABEL_AUTHORITY };
+    struct mapping *m = token_of(h);
+    BOOL elevated;
+    HANDLE mine;
+    PSID sid;
+    BOOL ok;
+
+    if (!m)
+        return real->GetTokenInformation(h, cls, buf, len, ret);
+    elevated = m->process ? m->process->elevated : world.caller_elevated;
+    switch (cls) {
+    case TokenUser:
+        if (!m->process || !m->process->other_user) {
+            if (!real->OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mine))
+                return FALSE;
+            ok = real->GetTokenInformation(mine, TokenUser, buf, len, ret);
+            CloseHandle(mine);
+            return ok;
+        }
+        if (len < sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE ||
+            !AllocateAndInitializeSid(&nt, 5, SECURITY_NT_NON_UNIQUE, 1000, 2000, 3000, 1001, 0,
+                                      0, 0, &sid)) {
+            SetLastError(ERROR_INSUFFICIENT_BUFFER);
+            return FALSE;
+        }
+        ((TOKEN_USER *)buf)->User.Sid = (BYTE *)buf + sizeof(TOKEN_USER);
+        ((TOKEN_USER *)buf)->User.Attributes = 0;
+        CopySid(SECURITY_MAX_SID_SIZE, ((TOKEN_USER *)buf)->User.Sid, sid);
+        FreeSid(sid);
+        *ret = sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE;
+        return TRUE;
+    case TokenElevation:
+        if (len < sizeof(TOKEN_ELEVATION)) {
+            SetLastError(ERROR_INSUFFICIENT_BUFFER);
+            return FALSE;
+        }
+        ((TOKEN_ELEVATION *)buf)->TokenIsElevated = elevated;
+        *ret = sizeof(TOKEN_ELEVATION);
+        return TRUE;
+    case TokenIntegrityLevel:
+        if (len < sizeof(TOKEN_MANDATORY_LABEL) + SECURITY_MAX_SID_SIZE ||
+            !AllocateAndInitializeSid(&label, 1, elevated ? SECURITY_MANDATORY_HIGH_RID
+                                                          : SECURITY_MANDATORY_MEDIUM_RID,
+                                      0, 0, 0, 0, 0, 0, 0, &sid)) {
+            SetLastError(ERROR_INSUFFICIENT_BUFFER);
+            return FALSE;
+        }
+        ((TOKEN_MANDATORY_LABEL *)buf)->Label.Sid = (BYTE *)buf + sizeof(TOKEN_MANDATORY_LABEL);
+        ((TOKEN_MANDATORY_LABEL *)buf)->Label.Attributes = SE_GROUP_INTEGRITY;
+        CopySid(SECURITY_MAX_SID_SIZE, ((TOKEN_MANDATORY_LABEL *)buf)->Label.Sid, sid);
+        FreeSid(sid);
+        *ret = sizeof(TOKEN_MANDATORY_LABEL) + SECURITY_MAX_SID_SIZE;
+        return TRUE;
+    default:
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+}
+
+static BOOL WINAPI sim_DuplicateTokenEx(HANDLE h, DWORD access, LPSECURITY_ATTRIBUTES sa,
+                                        SECURITY_IMPERSONATION_LEVEL level, TOKEN_TYPE type,
+                                        PHANDLE out)
+{
+    struct mapping *m = token_of(h);
+    if (!m)
+        return real->DuplicateTokenEx(h, access, sa, level, type, out);
+    return (*out = new_token(m->process)) != NULL;
 }
 
 static void exit_process(struct sim_process *p)
@@ -109,7 +223,7 @@ static BOOL WINAPI sim_CloseHandle(HANDLE h)
     unsigned i;
     for (i = 0; h && i < ARRAYSIZE(handles); i++)
         if (handles[i].handle == h)
-            handles[i].handle = NULL;
+            ZeroMemory(&handles[i], sizeof(handles[i]));
     return CloseHandle(h);
 }
 
@@ -222,13 +336,27 @@ static BOOL WINAPI sim_CreateProcessW(LPCWSTR app, LPWSTR cmd, LPSECURITY_ATTRIB
                                       LPPROCESS_INFORMATION pi)
 {
     unsigned i;
-    (void)pa; (void)ta; (void)inherit; (void)flags; (void)env; (void)dir; (void)si;
+    (void)pa; (void)ta; (void)inherit; (void)env; (void)dir; (void)si;
     world.created++;
     wcsncpy(world.last_command, cmd ? cmd : L"", ARRAYSIZE(world.last_command) - 1);
+    /* A console program started without creation flags shares its creator's console
+     * (CreateProcess docs): the DLL's keeper of the caller's console. */
+    if (!app && cmd && wcsstr(cmd, L"find.exe") && !(flags & (CREATE_NEW_CONSOLE | DETACHED_PROCESS))) {
+        struct sim_process *p = sim_add_process(SIM_CONSOLE, NULL);
+        p->console = world.attached;
+        p->exits_on_ctrl_c = FALSE;
+        world.keepers++;
+        pi->hProcess = new_handle(p);
+        pi->hThread = new_handle(p);
+        pi->dwProcessId = p->pid;
+        pi->dwThreadId = p->pid + 1;
+        return TRUE;
+    }
     for (i = 0; i < world.nprocesses; i++)
         if (app && !_wcsicmp(world.processes[i].image, app)) {
             struct sim_process *p = sim_add_process(world.processes[i].kind, NULL);
             wcscpy(p->image, app);
+            p->elevated = world.caller_elevated;  /* as the caller */
             pi->hProcess = new_handle(p);
             pi->hThread = new_handle(p);
             pi->dwProcessId = p->pid;
@@ -237,6 +365,50 @@ static BOOL WINAPI sim_CreateProcessW(LPCWSTR app, LPWSTR cmd, LPSECURITY_ATTRIB
         }
     SetLastError(ERROR_FILE_NOT_FOUND);
     return FALSE;
+}
+
+/* CreateProcessAsUserW: a token not derived from the caller's needs
+ * SeAssignPrimaryTokenPrivilege, ERROR_PRIVILEGE_NOT_HELD without it (docs:
+ * CreateProcessAsUserW); CreateProcessWithTokenW needs SeImpersonatePrivilege, which an
+ * elevated caller holds. The new process runs with the token's elevation. */
+static BOOL start_with_token(HANDLE token, LPCWSTR app, LPWSTR cmd, DWORD flags, LPCWSTR dir,
+                             LPSTARTUPINFOW si, LPPROCESS_INFORMATION pi, unsigned *counter)
+{
+    struct mapping *m = token_of(token);
+    struct sim_process *p;
+    if (!m || !sim_CreateProcessW(app, cmd, NULL, NULL, FALSE, flags, NULL, dir, si, pi))
+        return FALSE;
+    world.created--;  /* counted by the caller's counter instead */
+    (*counter)++;
+    p = by_pid(pi->dwProcessId);
+    p->elevated = m->process ? m->process->elevated : world.caller_elevated;
+    p->other_user = m->process && m->process->other_user;
+    return TRUE;
+}
+
+static BOOL WINAPI sim_CreateProcessAsUserW(HANDLE token, LPCWSTR app, LPWSTR cmd,
+                                            LPSECURITY_ATTRIBUTES pa, LPSECURITY_ATTRIBUTES ta,
+                                            BOOL inherit, DWORD flags, LPVOID env, LPCWSTR dir,
+                                            LPSTARTUPINFOW si, LPPROCESS_INFORMATION pi)
+{
+    (void)pa; (void)ta; (void)inherit; (void)env;
+    if (world.no_assign_privilege) {
+        SetLastError(ERROR_PRIVILEGE_NOT_HELD);
+        return FALSE;
+    }
+    return start_with_token(token, app, cmd, flags, dir, si, pi, &world.created_as_user);
+}
+
+static BOOL WINAPI sim_CreateProcessWithTokenW(HANDLE token, DWORD logon, LPCWSTR app, LPWSTR cmd,
+                                               DWORD flags, LPVOID env, LPCWSTR dir,
+                                               LPSTARTUPINFOW si, LPPROCESS_INFORMATION pi)
+{
+    (void)logon; (void)env;
+    if (!world.caller_elevated) {
+        SetLastError(ERROR_PRIVILEGE_NOT_HELD);
+        return FALSE;
+    }
+    return start_with_token(token, app, cmd, flags, dir, si, pi, &world.created_with_token);
 }
 
 /* GetApplicationRestartSettings (spec §11.1): S_OK with the registered command line and
@@ -485,6 +657,14 @@ static LRESULT WINAPI sim_SendMessageTimeoutW(HWND hwnd, UINT msg, WPARAM wp, LP
     return 1;
 }
 
+/* SendNotifyMessage (winuser docs): to another thread's window it returns at once; the
+ * app gets the message all the same. */
+static BOOL WINAPI sim_SendNotifyMessageW(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    DWORD_PTR ignored;
+    return sim_SendMessageTimeoutW(hwnd, msg, wp, lp, 0, 0, &ignored) != 0;
+}
+
 static BOOL WINAPI sim_PostMessageW(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
     struct sim_process *p = by_hwnd(hwnd);
@@ -517,6 +697,15 @@ static BOOL WINAPI sim_AttachConsole(DWORD pid)
 
 static BOOL WINAPI sim_FreeConsole(void)
 {
+    unsigned i, others = 0;
+    if (world.attached && world.attached == world.caller_console) {
+        for (i = 0; i < world.nprocesses; i++)
+            others += world.processes[i].console == world.attached && !world.processes[i].exited;
+        if (!others) {
+            world.caller_console_lost++;
+            world.caller_console = 0;
+        }
+    }
     world.attached = 0;
     return TRUE;
 }
@@ -543,11 +732,38 @@ static HWND WINAPI sim_GetConsoleWindow(void)
     return NULL;
 }
 
+/* SetConsoleCtrlHandler: NULL sets or clears ignoring Ctrl+C; a routine is added to the
+ * end of the list or removed (handlers run last added first). */
 static BOOL WINAPI sim_SetConsoleCtrlHandler(PHANDLER_ROUTINE fn, BOOL add)
 {
-    if (!fn)
+    unsigned i;
+    if (!fn) {
         world.caller_ignores_ctrl_c = add;
+        return TRUE;
+    }
+    for (i = 0; i < world.nhandlers && world.handlers[i] != fn; i++)
+        ;
+    if (add && i == world.nhandlers && i < ARRAYSIZE(world.handlers))
+        world.handlers[world.nhandlers++] = fn;
+    else if (!add && i < world.nhandlers) {
+        memmove(&world.handlers[i], &world.handlers[i + 1],
+                (world.nhandlers - i - 1) * sizeof(world.handlers[0]));
+        world.nhandlers--;
+    }
     return TRUE;
+}
+
+/* The caller's copy of a Ctrl+C: ignored, taken by a handler, or (the default handler)
+ * the end of the caller: counted. */
+static void signal_caller(void)
+{
+    unsigned i;
+    if (world.caller_ignores_ctrl_c)
+        return;
+    for (i = world.nhandlers; i-- > 0;)
+        if (world.handlers[i](CTRL_C_EVENT))
+            return;
+    world.caller_signalled++;
 }
 
 /* GenerateConsoleCtrlEvent (MicrosoftDocs/win32 generateconsolectrlevent.md): group 0
@@ -573,8 +789,7 @@ static BOOL WINAPI sim_GenerateConsoleCtrlEvent(DWORD event, DWORD group)
                 exit_process(p);
         }
     }
-    if (!world.caller_ignores_ctrl_c)
-        world.caller_signalled++;
+    signal_caller();
     return TRUE;
 }
 
@@ -815,12 +1030,13 @@ static LSTATUS WINAPI sim_RegCloseKey(HKEY key)
 static LSTATUS WINAPI sim_RegGetValueW(HKEY root, LPCWSTR key, LPCWSTR value, DWORD flags,
                                        LPDWORD type, PVOID data, LPDWORD size)
 {
-    static const WCHAR ms[] = L"300";
+    const WCHAR *ms = world.timeout_ms ? world.timeout_ms : L"300";
+    DWORD bytes = (DWORD)((wcslen(ms) + 1) * sizeof(WCHAR));
     (void)root; (void)key; (void)value; (void)flags;
-    if (*size < sizeof(ms))
+    if (*size < bytes)
         return ERROR_MORE_DATA;
-    memcpy(data, ms, sizeof(ms));
-    *size = sizeof(ms);
+    memcpy(data, ms, bytes);
+    *size = bytes;
     if (type)
         *type = REG_SZ;
     return ERROR_SUCCESS;
@@ -1045,6 +1261,11 @@ struct sim_world *sim_begin(void)
     table.CreateRemoteThread = sim_CreateRemoteThread;
     table.CreateProcessW = sim_CreateProcessW;
     table.GetApplicationRestartSettings = sim_GetApplicationRestartSettings;
+    table.OpenProcessToken = sim_OpenProcessToken;
+    table.GetTokenInformation = sim_GetTokenInformation;
+    table.DuplicateTokenEx = sim_DuplicateTokenEx;
+    table.CreateProcessAsUserW = sim_CreateProcessAsUserW;
+    table.CreateProcessWithTokenW = sim_CreateProcessWithTokenW;
     table.CreateToolhelp32Snapshot = sim_CreateToolhelp32Snapshot;
     table.Process32FirstW = sim_Process32FirstW;
     table.Process32NextW = sim_Process32NextW;
@@ -1059,6 +1280,7 @@ struct sim_world *sim_begin(void)
     table.GetWindowTextW = sim_GetWindowTextW;
     table.SendMessageTimeoutW = sim_SendMessageTimeoutW;
     table.PostMessageW = sim_PostMessageW;
+    table.SendNotifyMessageW = sim_SendNotifyMessageW;
     table.AttachConsole = sim_AttachConsole;
     table.FreeConsole = sim_FreeConsole;
     table.GetConsoleProcessList = sim_GetConsoleProcessList;

@@ -102,7 +102,7 @@ static void test_restart_around_a_command(void **state)
 
     tu_temp_path(file, L"restart.dat");
     assert_true(tu_create_file(file));
-    h = holder_start(L"gui", file);
+    h = holder_start(L"register-restart gui", file);  /* Windows restarts registered apps */
     ResetEvent(h.ready);
     /* The command run while the app is closed: our fixture's usage error (exit 160). */
     tu_bin_path(fixture, L"rmfixture.exe");
