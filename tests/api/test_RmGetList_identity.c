@@ -439,5 +439,5 @@ int main(void)
         cmocka_unit_test(test_identity_pipe_name_not_connected),
         cmocka_unit_test(test_identity_console_with_helper_windows),
     };
-    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_default_engine_bounds);
+    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_restore_engine_bounds);
 }
