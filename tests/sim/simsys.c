@@ -12,6 +12,7 @@
 
 #include "simsys.h"
 #include "sys/sys.h"
+#include "resolve/resolve.h"
 
 static struct sim_world world;
 static HANDLE dead_release;       /* set at sim_end: opens on a dead server give up */
@@ -1185,6 +1186,15 @@ void sim_temp_file(const WCHAR *name, WCHAR *out)
     f = CreateFileW(out, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
     if (f != INVALID_HANDLE_VALUE)
         CloseHandle(f);
+}
+
+const RM_PROCESS_INFO *sim_find(const struct rm_affected *a, DWORD pid)
+{
+    unsigned i;
+    for (i = 0; i < a->count; i++)
+        if (a->apps[i].Process.dwProcessId == pid)
+            return &a->apps[i];
+    return NULL;
 }
 
 void sim_temp_image(const WCHAR *name, WCHAR *out)

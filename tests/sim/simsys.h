@@ -13,6 +13,8 @@
 
 #include <windows.h>
 
+#include "restartmanager.h"
+
 #define SIM_MAX_PROCESSES 24
 #define SIM_MAX_SERVICES 8
 #define SIM_MAX_USES 4
@@ -103,6 +105,9 @@ struct sim_process *sim_add_process(enum sim_kind kind, const WCHAR *image_name)
 struct sim_service *sim_add_service(const WCHAR *name, DWORD host);
 /* A real temporary file (path in out, MAX_PATH), created empty. */
 void sim_temp_file(const WCHAR *name, WCHAR *out);
+/* The entry of a resolver's answer for pid, or NULL. */
+struct rm_affected;
+const RM_PROCESS_INFO *sim_find(const struct rm_affected *a, DWORD pid);
 /* The same with a PE header (a DLL or exe a process can have loaded). */
 void sim_temp_image(const WCHAR *name, WCHAR *out);
 

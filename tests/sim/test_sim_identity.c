@@ -26,15 +26,6 @@ static struct rm_registrations regs(unsigned n)
     return r;
 }
 
-static const RM_PROCESS_INFO *find_pid(const struct rm_affected *a, DWORD pid)
-{
-    unsigned i;
-    for (i = 0; i < a->count; i++)
-        if (a->apps[i].Process.dwProcessId == pid)
-            return &a->apps[i];
-    return NULL;
-}
-
 /* Loaded by its 8.3 name, registered by the long one (and the other way round): found by
  * identity, while a DLL of the same name that is another file is not. */
 static void module_found_by_identity_under_any_spelling(void **state)
@@ -56,8 +47,8 @@ static void module_found_by_identity_under_any_spelling(void **state)
     by_short->modules[0] = short_name;
     twin->modules[0] = other;
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
-    assert_non_null(find_pid(&a, by_short->pid));
-    assert_null(find_pid(&a, twin->pid));
+    assert_non_null(sim_find(&a, by_short->pid));
+    assert_null(sim_find(&a, twin->pid));
     assert_int_equal(a.count, 1);
     rm_affected_free(&a);
     wcscpy(paths[0], short_name);  /* registered by the 8.3 name */
@@ -67,7 +58,7 @@ static void module_found_by_identity_under_any_spelling(void **state)
     by_short->modules[0] = paths[1];
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
     assert_int_equal(a.count, 1);
-    assert_non_null(find_pid(&a, by_short->pid));
+    assert_non_null(sim_find(&a, by_short->pid));
     assert_int_equal(w->peb_reads, 0);
     rm_affected_free(&a);
     DeleteFileW(other);
@@ -114,7 +105,7 @@ static void denied_holder_named_from_system_process_list(void **state)
     admin->denied = bystander->denied = TRUE;
     admin->uses[0] = paths[0];
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
-    assert_non_null(e = find_pid(&a, admin->pid));
+    assert_non_null(e = sim_find(&a, admin->pid));
     assert_int_equal(e->ApplicationType, RmCritical);
     assert_true(a.reasons & RmRebootReasonPermissionDenied);
     assert_true(wcscmp(e->strAppName, L"elevated tool.exe") == 0);
@@ -122,7 +113,7 @@ static void denied_holder_named_from_system_process_list(void **state)
     assert_int_equal(e->Process.ProcessStartTime.dwHighDateTime, admin->start.dwHighDateTime);
     /* The file system named every user: a process we may not look into that it did not
      * name is not one. */
-    assert_null(find_pid(&a, bystander->pid));
+    assert_null(sim_find(&a, bystander->pid));
     assert_int_equal(a.count, 1);
     assert_int_equal(w->handle_walks, 0);
     rm_affected_free(&a);
@@ -145,7 +136,7 @@ static void uninspectable_listed_where_the_walk_ran(void **state)
     admin->denied = TRUE;
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
     assert_int_equal(w->handle_walks, 1);
-    assert_non_null(e = find_pid(&a, admin->pid));
+    assert_non_null(e = sim_find(&a, admin->pid));
     assert_int_equal(e->ApplicationType, RmCritical);
     assert_true(a.reasons & RmRebootReasonPermissionDenied);
     rm_affected_free(&a);
@@ -173,7 +164,7 @@ static void dead_server_is_bounded(void **state)
     print_message("resolved in %lu ms\n", GetTickCount() - start);
     assert_true(GetTickCount() - start < 2 * RM_REMOTE_OPEN_TIMEOUT_MS + 1000);
     assert_int_equal(w->dead_opens, 1);
-    assert_non_null(find_pid(&a, holder->pid));
+    assert_non_null(sim_find(&a, holder->pid));
     rm_affected_free(&a);
     sim_end();
 }

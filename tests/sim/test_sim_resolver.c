@@ -25,15 +25,6 @@ static struct rm_registrations one_file(const WCHAR *name)
     return r;
 }
 
-static const RM_PROCESS_INFO *find_pid(const struct rm_affected *a, DWORD pid)
-{
-    unsigned i;
-    for (i = 0; i < a->count; i++)
-        if (a->apps[i].Process.dwProcessId == pid)
-            return &a->apps[i];
-    return NULL;
-}
-
 /* No Wine-only path ran: this is Windows. */
 static void assert_windows_paths(const struct sim_world *w)
 {
@@ -58,7 +49,7 @@ static void file_ids_answer_without_handle_walk(void **state)
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
     assert_int_equal(a.count, 1);
     assert_int_equal(a.apps[0].Process.dwProcessId, holder->pid);
-    assert_null(find_pid(&a, other->pid));
+    assert_null(sim_find(&a, other->pid));
     assert_int_equal(a.apps[0].ApplicationType, RmMainWindow);
     assert_true(wcscmp(a.apps[0].strAppName, L"Editor") == 0);
     assert_true(w->file_id_queries >= 1);
@@ -113,7 +104,7 @@ static void holder_denied_is_critical_permission_denied(void **state)
     admin->denied = TRUE;
     admin->uses[0] = file_path;
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
-    assert_non_null(e = find_pid(&a, admin->pid));
+    assert_non_null(e = sim_find(&a, admin->pid));
     assert_int_equal(e->ApplicationType, RmCritical);
     assert_true(a.reasons & RmRebootReasonPermissionDenied);
     assert_int_equal(w->handle_walks, 0);
@@ -134,7 +125,7 @@ static void holder_in_other_session_is_session_mismatch(void **state)
     p->session = 2;
     p->uses[0] = file_path;
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
-    assert_non_null(e = find_pid(&a, p->pid));
+    assert_non_null(e = sim_find(&a, p->pid));
     assert_int_equal(e->ApplicationType, RmCritical);
     assert_int_equal(e->TSSessionId, 2);
     assert_true(a.reasons & RmRebootReasonSessionMismatch);
@@ -181,9 +172,9 @@ static void restartable_only_when_registered(void **state)
     reg->restart_args = L"/restore";
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
     assert_int_equal(a.count, 2);
-    assert_non_null(e = find_pid(&a, reg->pid));
+    assert_non_null(e = sim_find(&a, reg->pid));
     assert_true(e->bRestartable);
-    assert_non_null(e = find_pid(&a, plain->pid));
+    assert_non_null(e = sim_find(&a, plain->pid));
     assert_false(e->bRestartable);
     assert_windows_paths(w);
     rm_affected_free(&a);
