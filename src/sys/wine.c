@@ -18,6 +18,13 @@
  *    (measured: AttachConsole fails with ERROR_INVALID_HANDLE); a thread at kernelbase's
  *    CtrlRoutine delivers the signal as Windows' console host would. On Windows a remote
  *    thread is never used (security software flags them).
+ *  - rm_wine_enum_windows: Wine's EnumWindows, in a prefix where no desktop runs yet,
+ *    starts one (explorer.exe /desktop) and hands it the caller's standard error handle,
+ *    which it keeps for its whole life: a script reading the caller's output through a
+ *    pipe never sees EOF (measured, Wine 8.0). EnumDesktopWindows on the thread's desktop
+ *    lists the same windows and starts nothing (measured: 2 and 2 with a window app
+ *    running; 0 and no explorer.exe without). Without a desktop no window exists, so the
+ *    answer is the same. Windows always has a desktop: EnumWindows runs there.
  */
 #include <string.h>
 #include <wchar.h>
@@ -101,4 +108,12 @@ BOOL rm_wine_ctrl_routine_thread(DWORD pid)
         RM_FAIL(GetLastError(), "CtrlRoutine thread");
     os->CloseHandle(process);
     return thread != NULL;
+}
+
+BOOL WINAPI rm_wine_enum_windows(WNDENUMPROC callback, LPARAM arg)
+{
+    /* The real table's Wine check: a test table that plays Windows keeps real windows. */
+    if (!rm_sys_real()->wine_get_version)
+        return FALSE;
+    return EnumDesktopWindows(GetThreadDesktop(GetCurrentThreadId()), callback, arg);
 }

@@ -17,5 +17,8 @@ BOOL rm_wine_console_signal(DWORD pid, BOOL alone);
 /* Ctrl+C to a console program that has no console: a thread at kernelbase's CtrlRoutine
  * (same bitness only). TRUE if the thread was started. */
 BOOL rm_wine_ctrl_routine_thread(DWORD pid);
+/* EnumWindows that never starts Wine's desktop process (which would keep the caller's
+ * stderr): the thread desktop's windows. FALSE outside Wine. */
+BOOL WINAPI rm_wine_enum_windows(WNDENUMPROC callback, LPARAM arg);
 
 #endif
