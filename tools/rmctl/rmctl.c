@@ -52,6 +52,40 @@ static const wchar_t *const command_help[] = {
 
 static DWORD active_session = (DWORD)-1;
 
+/* rmctl's stdout and stderr, kept out of its process parameters (see hide_std_handles). */
+static HANDLE std_out, std_err;
+
+/* Everything a Windows process starts without STARTF_USESTDHANDLES gets the starter's
+ * standard handles, and under Wine even when it asks for no inheritance (measured, Wine
+ * 8.0: SetHandleInformation(HANDLE_FLAG_INHERIT, 0) on them changed nothing). Wine's
+ * desktop process, started by the first window call of a prefix, gets stderr that way and
+ * keeps it for its whole life: a reader of our output would never see EOF. So the handles
+ * live only in the C runtime (which keeps its own copy for printf) and nothing started on
+ * rmctl's behalf, by Wine or the DLL, receives them. On Windows nothing started on our
+ * behalf would use them either. */
+static void hide_std_handles(void)
+{
+    std_out = GetStdHandle(STD_OUTPUT_HANDLE);
+    std_err = GetStdHandle(STD_ERROR_HANDLE);
+    SetStdHandle(STD_OUTPUT_HANDLE, NULL);
+    SetStdHandle(STD_ERROR_HANDLE, NULL);
+}
+
+static void show_std_handles(BOOL show)
+{
+    SetStdHandle(STD_OUTPUT_HANDLE, show ? std_out : NULL);
+    SetStdHandle(STD_ERROR_HANDLE, show ? std_err : NULL);
+}
+
+/* Under Wine: the desktop process, started now if none runs, gets none of our handles;
+ * started later by the COMMAND of restart, it would get the command's stderr, ours. */
+static void start_wine_desktop(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    if (ntdll && GetProcAddress(ntdll, "wine_get_version"))
+        GetDesktopWindow();
+}
+
 /* Ctrl+C during close or restart: ask the DLL to stop at its next safe point. */
 static BOOL WINAPI on_ctrl_c(DWORD type)
 {
@@ -245,6 +279,7 @@ static int between(const struct rmctl_request *r)
     PROCESS_INFORMATION pi;
     DWORD code = 1;
     wchar_t *cmd, line[16];
+    BOOL ok;
 
     if (!r->command || !r->ncommand) {
         wprintf(L"rmctl: the applications are closed. Press Enter to restart them.\n");
@@ -258,7 +293,12 @@ static int between(const struct rmctl_request *r)
     fflush(stdout);
     ZeroMemory(&si, sizeof(si));
     si.cb = sizeof(si);
-    if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+    start_wine_desktop();
+    /* The command writes where rmctl writes, as from a shell. */
+    show_std_handles(TRUE);
+    ok = CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi);
+    show_std_handles(FALSE);
+    if (!ok) {
         fwprintf(stderr, L"rmctl: could not run %ls (error %lu)\n", cmd, GetLastError());
         free(cmd);
         return RMCTL_COMMAND_FAILED;
@@ -330,6 +370,7 @@ int wmain(int argc, wchar_t **argv)
     struct rmctl_request r;
     int which, ok;
 
+    hide_std_handles();  /* before anything can start a process */
     if (argc < 2 || !wcscmp(argv[1], L"-h") || !wcscmp(argv[1], L"--help")) {
         fputws(usage_text, argc < 2 ? stderr : stdout);
         return argc < 2 ? RMCTL_USAGE : RMCTL_OK;
