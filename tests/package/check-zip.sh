@@ -18,7 +18,8 @@ want=(include/restartmanager.h
       "$arch/lib/cmake/rstrtmgr/rstrtmgrConfigVersion.cmake"
       "$arch/lib/pkgconfig/rstrtmgr.pc"
       share/doc/rstrtmgr/README.md
-      share/doc/rstrtmgr/LICENSE)
+      share/doc/rstrtmgr/LICENSE
+      install-into-prefix.sh)
 # rmctl.exe is required once the project has an rmctl target (cmake/package.cmake installs it).
 [ "$has_rmctl" = 1 ] && want+=("$arch/bin/rmctl.exe")
 # Every page of docs/, as it is in the source tree.
