@@ -60,6 +60,11 @@ struct rm_nt_basic_information {
 #define RM_PARAMS64_COMMAND_LINE 0x70
 #define RM_PEB32_PARAMETERS 0x10
 #define RM_PARAMS32_COMMAND_LINE 0x40
+/* RTL_USER_PROCESS_PARAMETERS.CurrentDirectory (a CURDIR: DosPath, a UNICODE_STRING, then
+ * the directory's Handle), where a process keeps its current directory. rmctl reads it to
+ * find the processes sitting in a folder (tools/rmctl/cwd.c). */
+#define RM_PARAMS64_CURRENT_DIRECTORY 0x38
+#define RM_PARAMS32_CURRENT_DIRECTORY 0x24
 
 typedef LONG (NTAPI *rm_NtQueryInformationProcess_fn)(HANDLE process, ULONG cls, PVOID buf,
                                                        ULONG len, PULONG ret);
