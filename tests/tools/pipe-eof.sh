@@ -5,6 +5,8 @@
 # keeps: the reader then never sees EOF. tests/tools/pipe_reader.c reads with a bound and
 # names the processes that still hold the pipe.
 #
+# Also: rmctl restart run from a Unix shell keeps its COMMAND's output (case 4).
+#
 # Usage: pipe-eof.sh PREFIX READER BIN
 #   PREFIX  a prefix of this test alone (made on first use): its wineserver is stopped
 #           before each case, so that no desktop runs when the case starts
@@ -76,7 +78,28 @@ else
   bad "who_holds (RmGetList in a DLL client): no EOF (exit $rc)"
 fi
 
-# 4. The cause, shown: a program whose first window call starts the desktop with its
+# 4. rmctl run from a Unix shell, its output to a file: the COMMAND of restart writes there
+#    too, after rmctl closed a console program (the DLL attached to that program's console
+#    meanwhile; measured: given no handles explicitly, the command's output was lost).
+console_file='C:\pipe-eof-console.dat'
+wineserver -k </dev/null >/dev/null 2>&1
+wineserver -w </dev/null >/dev/null 2>&1
+wine "$bin/rmfixture.exe" with-file "$console_file" console - </dev/null >/dev/null 2>&1 &
+for _ in $(seq 1 60); do
+  wine "$bin/rmctl.exe" who --json "$console_file" </dev/null 2>/dev/null | grep -q '"type": "console"' && break
+  sleep 0.5
+done
+timeout 120 wine "$bin/rmctl.exe" restart "$console_file" -- cmd.exe /c echo replacing-now \
+  </dev/null >"$log" 2>&1
+rc=$?
+tr -d '\r' <"$log" | sed 's/^/    /'
+if [ "$rc" = 0 ] && grep -q '^replacing-now' "$log" && grep -q 'console  restarted' "$log"; then
+  ok "rmctl restart from a shell: the command's output is there after a console program was closed"
+else
+  bad "rmctl restart from a shell: the command's output is missing (exit $rc)"
+fi
+
+# 5. The cause, shown: a program whose first window call starts the desktop with its
 #    stderr. Wine 8 keeps the pipe open; if a later Wine does not, this says so (the
 #    workarounds above could then go) instead of passing quietly.
 run 3000 "$(winpath "$bin/rmfixture.exe")" window-call

@@ -303,23 +303,34 @@ static void test_folder_close(void **state)
     tree_remove(&t);
 }
 
+/* restart: a console app and a window app below the folder closed, the command run (its
+ * output reaches rmctl's, though closing the console app had rmctl attach to its console),
+ * both back as new processes. */
 static void test_folder_restart(void **state)
 {
     wchar_t args[2 * MAX_PATH + 64];
     struct tree t;
-    struct holder h;
+    struct holder console, window;
     (void)state;
 
     tree_make(&t, L"restart-folder");
-    h = holder_start(L"gui", t.x);
-    ResetEvent(h.ready);
-    swprintf(args, ARRAYSIZE(args), L"restart --recursive \"%ls\" -- cmd.exe /c exit 0", t.dir);
+    console = holder_start(L"console", t.x);
+    window = holder_start(L"gui", t.y);
+    ResetEvent(console.ready);
+    ResetEvent(window.ready);
+    swprintf(args, ARRAYSIZE(args), L"restart --recursive \"%ls\" -- cmd.exe /c echo replacing-now",
+             t.dir);
     assert_int_equal(rmctl(args), 0);
     assert_non_null(strstr(out, "restarted"));
-    assert_int_equal(tu_wait_exit(h.process), 0);
-    assert_true(tu_wait_event(h.ready, NULL));  /* back, as a new process */
+    assert_non_null(strstr(out, "replacing-now"));
+    assert_int_equal(tu_wait_exit(console.process), 0);
+    assert_int_equal(tu_wait_exit(window.process), 0);
+    assert_true(tu_wait_event(console.ready, NULL));  /* back, as new processes */
+    assert_true(tu_wait_event(window.ready, NULL));
     kill_users_of(t.x);
-    holder_end(&h);
+    kill_users_of(t.y);
+    holder_end(&console);
+    holder_end(&window);
     tree_remove(&t);
 }
 

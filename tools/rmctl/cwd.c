@@ -4,9 +4,11 @@
  * anywhere the Restart Manager looks; each process's own parameters hold it: PEB ->
  * ProcessParameters -> CurrentDirectory.DosPath (RTL_USER_PROCESS_PARAMETERS), read with
  * ReadProcessMemory. The offsets are declared in src/sys/nt.h, with the DLL's other NT
- * internals. A 64-bit rmctl reads 64-bit processes and, through their 32-bit PEB, WOW64
- * ones (whose 32-bit parameters are the ones kept current); a 32-bit rmctl cannot reach a
- * 64-bit PEB (Wine 8 gives it no address), so it says how many it could not read.
+ * internals. Console hosts (conhost.exe) are left out: they sit where the console program
+ * they serve was started and end with it. A 64-bit rmctl reads 64-bit processes and,
+ * through their 32-bit PEB, WOW64 ones (whose 32-bit parameters are the ones kept
+ * current); a 32-bit rmctl cannot reach a 64-bit PEB (Wine 8 gives it no address), so it
+ * says how many it could not read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,7 +159,10 @@ BOOL rmctl_find_cwds(struct rmctl_folder *folders, UINT nfolders)
         wchar_t *dir = NULL;
         HANDLE h;
 
-        if (all[i].th32ProcessID == GetCurrentProcessId() || !all[i].th32ProcessID)
+        /* A console host sits where the console program it serves was started, and ends
+         * with it: closing it first would take the program down without a word. */
+        if (all[i].th32ProcessID == GetCurrentProcessId() || !all[i].th32ProcessID ||
+            !_wcsicmp(all[i].szExeFile, L"conhost.exe"))
             continue;
         h = OpenProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ, FALSE, all[i].th32ProcessID);
         if (h && GetProcessTimes(h, &start, &unused[0], &unused[1], &unused[2]))

@@ -58,8 +58,9 @@ static const wchar_t *const command_help[] = {
 
 static DWORD active_session = (DWORD)-1;
 
-/* rmctl's stdout and stderr, kept out of its process parameters (see hide_std_handles). */
-static HANDLE std_out, std_err;
+/* rmctl's standard handles as it was started with them; stdout and stderr are kept out of
+ * its process parameters (see hide_std_handles). */
+static HANDLE std_in, std_out, std_err;
 
 /* Everything a Windows process starts without STARTF_USESTDHANDLES gets the starter's
  * standard handles, and under Wine even when it asks for no inheritance (measured, Wine
@@ -71,16 +72,22 @@ static HANDLE std_out, std_err;
  * behalf would use them either. */
 static void hide_std_handles(void)
 {
+    std_in = GetStdHandle(STD_INPUT_HANDLE);
     std_out = GetStdHandle(STD_OUTPUT_HANDLE);
     std_err = GetStdHandle(STD_ERROR_HANDLE);
     SetStdHandle(STD_OUTPUT_HANDLE, NULL);
     SetStdHandle(STD_ERROR_HANDLE, NULL);
 }
 
-static void show_std_handles(BOOL show)
+/* An inheritable copy of one of our standard handles for the COMMAND, or NULL. */
+static HANDLE for_command(HANDLE h)
 {
-    SetStdHandle(STD_OUTPUT_HANDLE, show ? std_out : NULL);
-    SetStdHandle(STD_ERROR_HANDLE, show ? std_err : NULL);
+    HANDLE copy = NULL;
+    if (h && h != INVALID_HANDLE_VALUE &&
+        !DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &copy, 0, TRUE,
+                         DUPLICATE_SAME_ACCESS))
+        copy = NULL;
+    return copy;
 }
 
 /* Under Wine: the desktop process, started now if none runs, gets none of our handles;
@@ -337,13 +344,23 @@ static int between(const struct rmctl_request *r)
         return RMCTL_ERROR;
     wprintf(L"rmctl: running %ls\n", cmd);
     fflush(stdout);
+    start_wine_desktop();
+    /* The command reads and writes where rmctl does, as from a shell, whatever closing a
+     * console program did to our console meanwhile (measured under Wine: without the
+     * handles given here, its output was lost after one was closed). */
     ZeroMemory(&si, sizeof(si));
     si.cb = sizeof(si);
-    start_wine_desktop();
-    /* The command writes where rmctl writes, as from a shell. */
-    show_std_handles(TRUE);
-    ok = CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi);
-    show_std_handles(FALSE);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = for_command(std_in);
+    si.hStdOutput = for_command(std_out);
+    si.hStdError = for_command(std_err);
+    ok = CreateProcessW(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+    if (si.hStdInput)
+        CloseHandle(si.hStdInput);
+    if (si.hStdOutput)
+        CloseHandle(si.hStdOutput);
+    if (si.hStdError)
+        CloseHandle(si.hStdError);
     if (!ok) {
         fwprintf(stderr, L"rmctl: could not run %ls (error %lu)\n", cmd, GetLastError());
         free(cmd);
@@ -441,6 +458,7 @@ int wmain(int argc, wchar_t **argv)
     int which, ok;
 
     hide_std_handles();  /* before anything can start a process */
+    setvbuf(stderr, NULL, _IONBF, 0);  /* notes in order with the output, in a pipe too */
     if (argc < 2 || !wcscmp(argv[1], L"-h") || !wcscmp(argv[1], L"--help")) {
         fputws(usage_text, argc < 2 ? stderr : stdout);
         return argc < 2 ? RMCTL_USAGE : RMCTL_OK;
