@@ -5,7 +5,8 @@
  * rm_store_header_read and rm_record_next must stay inside them (AddressSanitizer), do no
  * undefined arithmetic (UndefinedBehaviorSanitizer), and only hand out records that obey
  * the format: each one re-encodes to a record that reads back the same. The log is also
- * read without the header's say-so, so the record parser sees every input.
+ * read without the header's say-so, so the record parser sees every input. Every kind is
+ * checked, the engine's app records (two texts, a type, status bits) too.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,6 +29,18 @@ static void check_record(const struct rm_record *rec, uint32_t size)
     if (rec->kind == RM_RECORD_PROCESS) {
         CHECK(size == rm_record_process_size());
         n = rm_record_put_process(encoded, rec->pid, rec->start_low, rec->start_high);
+    } else if (rec->kind == RM_RECORD_APP) {
+        CHECK(rec->nchars <= RM_RECORD_APP_NAME_CHARS && rec->text[rec->nchars] == 0);
+        CHECK(rec->nchars_service <= RM_RECORD_SERVICE_CHARS &&
+              rec->service[rec->nchars_service] == 0);
+        for (i = 0; i < rec->nchars; i++)
+            CHECK(rec->text[i] != 0);
+        for (i = 0; i < rec->nchars_service; i++)
+            CHECK(rec->service[i] != 0);
+        CHECK(!(rec->status & ~RM_RECORD_APP_STATUS_MASK) && rec->restartable <= 1);
+        CHECK(rec->app_type <= 5 || rec->app_type == 1000);
+        CHECK(size == rm_record_app_size(rec->nchars, rec->nchars_service));
+        n = rm_record_put_app(encoded, rec);
     } else {
         CHECK(rec->kind == RM_RECORD_FILE || rec->kind == RM_RECORD_SERVICE);
         CHECK(rec->nchars >= 1 && rec->nchars <= RM_RECORD_MAX_CHARS);
@@ -41,9 +54,13 @@ static void check_record(const struct rm_record *rec, uint32_t size)
     CHECK(rm_record_next(encoded, n, &off, &again, again_buf) == 1 && off == n);
     CHECK(again.kind == rec->kind && again.pid == rec->pid &&
           again.start_low == rec->start_low && again.start_high == rec->start_high &&
-          again.nchars == rec->nchars);
+          again.nchars == rec->nchars && again.app_type == rec->app_type &&
+          again.status == rec->status && again.ts_session == rec->ts_session &&
+          again.restartable == rec->restartable && again.nchars_service == rec->nchars_service);
     if (rec->nchars)
         CHECK(!memcmp(again.text, rec->text, rec->nchars * 2u));
+    if (rec->nchars_service)
+        CHECK(!memcmp(again.service, rec->service, rec->nchars_service * 2u));
 }
 
 /* Reads a log the way registrations.c does: until its end or the first bad record. The

@@ -30,6 +30,30 @@ static uint32_t put_ascii(uint8_t *dst, uint32_t kind, const char *s)
     return rm_record_put_text(dst, kind, text, n);
 }
 
+/* An app record as the engine writes it: a service (Stopped | Restarted) or a process. */
+static uint32_t put_app(uint8_t *dst, const char *service)
+{
+    static const uint16_t name[] = {'P', 'r', 'i', 'n', 't'};
+    uint16_t svc[64];
+    struct rm_record app;
+    uint32_t i;
+
+    memset(&app, 0, sizeof(app));
+    app.pid = 4242;
+    app.start_low = 0x1111;
+    app.start_high = 0x01d9;
+    app.app_type = service ? 3 : 1;
+    app.status = service ? 0x0A : 0x11;
+    app.restartable = 1;
+    app.text = (uint16_t *)name;
+    app.nchars = 5;
+    for (i = 0; service && service[i]; i++)
+        svc[i] = (uint16_t)service[i];
+    app.service = svc;
+    app.nchars_service = service ? i : 0;
+    return rm_record_put_app(dst, &app);
+}
+
 /* A section of map bytes: the header, then `used` bytes of records. */
 static void store_seed(const char *dir, const char *name, int records, uint32_t state)
 {
@@ -43,6 +67,8 @@ static void store_seed(const char *dir, const char *name, int records, uint32_t 
     if (records > 1) { used += rm_record_put_process(log + used, 4242, 0x1111, 0x01d9); count++; }
     if (records > 2) { used += put_ascii(log + used, RM_RECORD_SERVICE, "Spooler"); count++; }
     if (records > 3) { used += put_ascii(log + used, RM_RECORD_FILE, "x"); count++; }
+    if (records > 4) { used += put_app(log + used, "Spooler"); count++; }
+    if (records > 5) { used += put_app(log + used, NULL); count++; }
     rm_store_header_init(&h, sizeof(map), 77, 1, 2);
     h.used = used;
     h.count = count;
@@ -79,6 +105,7 @@ int main(int argc, char **argv)
     store_seed(argv[1], "one-file", 1, RM_STORE_OPEN);
     store_seed(argv[1], "all-kinds", 4, RM_STORE_OPEN);
     store_seed(argv[1], "ended", 3, RM_STORE_ENDED);
+    store_seed(argv[1], "with-apps", 6, RM_STORE_OPEN);
     log_seed(argv[1], "log-text-last", 0);
     log_seed(argv[1], "log-process-last", 1);
     rm_dir_init(&d);

@@ -29,19 +29,18 @@ static const wchar_t *app_type(RM_APP_TYPE t)
     }
 }
 
+/* AppStatus is an OR of bits that tell the app's history: its latest step. */
 static const wchar_t *app_status(ULONG s)
 {
-    switch (s) {
-    case RmStatusRunning: return L"running";
-    case RmStatusStopped: return L"stopped";
-    case RmStatusStoppedOther: return L"stopped by another";
-    case RmStatusRestarted: return L"restarted";
-    case RmStatusErrorOnStop: return L"could not stop";
-    case RmStatusErrorOnRestart: return L"could not restart";
-    case RmStatusShutdownMasked: return L"kept (filter)";
-    case RmStatusRestartMasked: return L"not restarted (filter)";
-    default: return L"unknown";
-    }
+    if (s & RmStatusRestartMasked) return L"not restarted (filter)";
+    if (s & RmStatusErrorOnRestart) return L"could not restart";
+    if (s & RmStatusRestarted) return L"restarted";
+    if (s & RmStatusShutdownMasked) return L"kept (filter)";
+    if (s & RmStatusErrorOnStop) return L"could not stop";
+    if (s & RmStatusStoppedOther) return L"stopped by another";
+    if (s & RmStatusStopped) return L"stopped";
+    if (s & RmStatusRunning) return L"running";
+    return L"unknown";
 }
 
 /* The status callback: cdecl, one argument. */

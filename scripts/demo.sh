@@ -40,8 +40,9 @@ rmctl() {
   cat "$build/demo-rmctl.txt"
 }
 
-wine 'C:\DemoApp\demoapp.exe' with-file 'C:\DemoApp\settings.ini' gui - 'Demo App' </dev/null >/dev/null 2>&1 &
-wine 'C:\DemoApp\pluginhost.exe' with-dll 'C:\DemoApp\plugin.dll' gui - 'Plugin Host' </dev/null >/dev/null 2>&1 &
+# The apps register with RegisterApplicationRestart, as apps that Windows restarts do.
+wine 'C:\DemoApp\demoapp.exe' register-restart with-file 'C:\DemoApp\settings.ini' gui - 'Demo App' </dev/null >/dev/null 2>&1 &
+wine 'C:\DemoApp\pluginhost.exe' register-restart with-dll 'C:\DemoApp\plugin.dll' gui - 'Plugin Host' </dev/null >/dev/null 2>&1 &
 wine sc create DemoService binpath= 'C:\DemoApp\demosvc.exe service DemoService stop C:\DemoApp\data.db' \
   displayname= 'Demo Data Service' >/dev/null 2>&1
 wine sc start DemoService >/dev/null 2>&1

@@ -143,7 +143,7 @@ DWORD WINAPI RmGetList(DWORD dwSessionHandle, UINT *pnProcInfoNeeded, UINT *pnPr
     if ((err = rm_session_enter(dwSessionHandle, RM_ANY_HANDLE, &s)))
         return err;
     if (!(err = rm_session_refresh(s)))
-        err = rm_engine_list(task_of(s), &s->regs, &affected);
+        err = rm_engine_list(task_of(s), &s->store, &s->regs, &affected);
     rm_session_leave(s);
     if (err)
         return err;
@@ -175,7 +175,7 @@ DWORD WINAPI RmShutdown(DWORD dwSessionHandle, ULONG lActionFlags,
     if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
     if (!(err = rm_session_refresh(s)))
-        err = rm_engine_shutdown(task_of(s), &s->regs, lActionFlags, fnStatus);
+        err = rm_engine_shutdown(task_of(s), &s->store, &s->regs, lActionFlags, fnStatus);
     rm_session_leave(s);
     return err;
 }
@@ -193,7 +193,7 @@ DWORD WINAPI RmRestart(DWORD dwSessionHandle, DWORD dwRestartFlags,
         return ERROR_BAD_ARGUMENTS;
     if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    err = task_of(s)->shut_down ? rm_engine_restart(task_of(s), fnStatus)
+    err = task_of(s)->shut_down ? rm_engine_restart(task_of(s), &s->store, fnStatus)
                                 : ERROR_REQUEST_OUT_OF_SEQUENCE;
     rm_session_leave(s);
     return err;

@@ -39,26 +39,37 @@ RM_FILTER_ACTION rm_filters_action_for(const struct rm_filters *f, const RM_UNIQ
                                        const WCHAR *image_path, const WCHAR *service);
 void rm_filters_free(struct rm_filters *f);
 
-/* ---- engine/apps.c: what RmShutdown did to each app, across calls ---- */
+/* ---- engine/apps.c: what RmShutdown and RmRestart did to each app, across calls ---- */
 
 struct rm_app {
-    RM_PROCESS_INFO info;       /* as reported; AppStatus kept up to date */
+    RM_PROCESS_INFO info;       /* as reported; AppStatus is an OR of RM_APP_STATUS bits */
+    WCHAR *service;             /* the service's full name; NULL for a process */
     BOOL current;               /* in the list the running RmShutdown acts on */
     unsigned stop_order;        /* when it was stopped (1, 2, ...); 0 if it was not */
     WCHAR *image;               /* full path of its exe; NULL for services or when unknown */
     WCHAR *restart;             /* whole command line to start it again; NULL if we cannot */
+    HANDLE token;               /* its own primary token, to start it again with; NULL: the
+                                 * caller's is the same (user, elevation, integrity) */
     BOOL console;               /* a console program: restart it with a console of its own */
+    BOOL published;             /* last_published is in the session's shared log */
+    RM_PROCESS_INFO last_published;
 };
 struct rm_apps {
     struct rm_app *items;
     unsigned count, cap;
 };
 /* Marks the apps of a fresh list as current, adding the ones not known yet (same process
- * and service); the others stop being current. */
-DWORD rm_apps_update(struct rm_apps *apps, const struct rm_affected *fresh);
-/* What RmGetList reports once RmShutdown ran: every app it acted on, with its status,
- * then the fresh entries it did not know (replaces fresh's array). */
-DWORD rm_apps_report(const struct rm_apps *apps, struct rm_affected *fresh);
+ * and service, by its full name, taken from fresh); the others stop being current. */
+DWORD rm_apps_update(struct rm_apps *apps, struct rm_affected *fresh);
+/* Appends to the session's log every app whose reported state changed since it was last
+ * published; on failure, they are tried again by the next call. A NULL store (tests of
+ * the engine alone) publishes nothing. */
+DWORD rm_apps_publish(struct rm_apps *apps, struct rm_store *store);
+/* What RmGetList reports once the session has a record (`done`, read from the log): what
+ * RM stopped, the entries still running with their history OR-ed in, then the fresh
+ * entries not merged. A record of an app that is no longer found and that RM did not stop
+ * is left out. Replaces fresh's array. */
+DWORD rm_apps_report(const struct rm_outcomes *done, struct rm_affected *fresh);
 void rm_apps_free(struct rm_apps *apps);
 
 /* ---- engine/bounds.c: how long the engine waits for anything ---- */
@@ -79,7 +90,7 @@ struct rm_kept_process {
 };
 struct rm_task {
     struct rm_filters filters;  /* primary only: RmAddFilter's filters */
-    struct rm_apps apps;        /* primary only: what RmShutdown acted on */
+    struct rm_apps apps;        /* primary only: what RmShutdown acted on, and how to restart it */
     BOOL shut_down;             /* RmShutdown ran (RmRestart is out of sequence before) */
     unsigned stops;             /* how many apps RmShutdown stopped so far */
     volatile LONG cancel;       /* RmCancelCurrentTask asked the running call to stop */
@@ -139,12 +150,30 @@ DWORD rm_service_start(const struct rm_run *run, const WCHAR *name);
 /* TRUE if every running service hosted by pid is among `names` (n of them). */
 BOOL rm_service_host_is_ours(DWORD pid, const WCHAR *const *names, unsigned n);
 
+/* ---- engine/user_token.c: restarting an app as the user it ran as (spec §10.5 d, e) ---- */
+
+enum rm_run_as {
+    RM_RUN_AS_CALLER,   /* the caller's token is the same: user, elevation, integrity */
+    RM_RUN_AS_TOKEN,    /* its own token (a primary copy in *token) */
+    RM_RUN_AS_NOBODY    /* another user's, elevated (Windows), or unreadable: no restart */
+};
+/* Reads the token of a running process (PROCESS_QUERY_LIMITED_INFORMATION) before it is
+ * stopped; *token is set for RM_RUN_AS_TOKEN only (the caller closes it). */
+enum rm_run_as rm_user_token_capture(HANDLE process, HANDLE *token);
+/* CreateProcess with `token` (NULL: as the caller); flags gain CREATE_UNICODE_ENVIRONMENT.
+ * FALSE with GetLastError() set when it could not. */
+BOOL rm_user_token_start(HANDLE token, const WCHAR *image, WCHAR *cmd, DWORD flags,
+                         const WCHAR *dir, STARTUPINFOW *si, PROCESS_INFORMATION *pi);
+
 /* ---- engine/shutdown.c and engine/restart.c ---- */
 
-DWORD rm_engine_shutdown(struct rm_task *t, const struct rm_registrations *r, ULONG flags,
-                         RM_WRITE_STATUS_CALLBACK cb);
-DWORD rm_engine_restart(struct rm_task *t, RM_WRITE_STATUS_CALLBACK cb);
-/* RmGetList: the resolver's list, with what RmShutdown did merged in. */
-DWORD rm_engine_list(struct rm_task *t, const struct rm_registrations *r, struct rm_affected *out);
+/* Each publishes what it did into the session's store when it ends (rm_apps_publish;
+ * store may be NULL for tests of the engine alone). */
+DWORD rm_engine_shutdown(struct rm_task *t, struct rm_store *store, const struct rm_registrations *r,
+                         ULONG flags, RM_WRITE_STATUS_CALLBACK cb);
+DWORD rm_engine_restart(struct rm_task *t, struct rm_store *store, RM_WRITE_STATUS_CALLBACK cb);
+/* RmGetList, for any handle: the resolver's list, with the session's record merged in. */
+DWORD rm_engine_list(struct rm_task *t, struct rm_store *store, struct rm_registrations *r,
+                     struct rm_affected *out);
 
 #endif

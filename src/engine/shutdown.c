@@ -55,12 +55,15 @@ static WCHAR *concat_command(const WCHAR *image, const WCHAR *args)
 }
 
 /* How the app may come back: what it registered with RegisterApplicationRestart (asked
- * after WM_QUERYENDSESSION, when apps register; spec §11.1). Under Wine, where the
- * platform cannot tell (E_NOTIMPL), its original command line (sys/wine.c), used only if
- * it then closes cleanly. */
+ * after WM_QUERYENDSESSION, when apps register; spec §11.1), unless it registered with
+ * RESTART_NO_PATCH (RmShutdown always shuts apps down for an update). Under Wine, where
+ * the platform cannot tell (E_NOTIMPL), its original command line (sys/wine.c), used only
+ * if it then closes cleanly. And as whom: the user it ran as, with its own token, or not
+ * at all (user_token.c, spec §10.5 d, e). */
 struct restart_plan {
     WCHAR *registered;  /* whole command line, or NULL */
     WCHAR *original;    /* Wine only: when the platform could not say, or NULL */
+    HANDLE token;       /* its own token to start it with; NULL: as the caller */
 };
 
 static void plan_restart(const struct rm_app *app, struct restart_plan *plan)
@@ -73,12 +76,18 @@ static void plan_restart(const struct rm_app *app, struct restart_plan *plan)
     ZeroMemory(plan, sizeof(*plan));
     if (!app->image)
         return;
-    if ((h = rm_sys()->OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_VM_READ, FALSE,
-                                   app->info.Process.dwProcessId))) {
-        hr = rm_sys()->GetApplicationRestartSettings(h, args, &size, &flags);
+    if (!(h = rm_sys()->OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_VM_READ, FALSE,
+                                    app->info.Process.dwProcessId)))
+        return;
+    if (rm_user_token_capture(h, &plan->token) == RM_RUN_AS_NOBODY) {
         rm_sys()->CloseHandle(h);
+        return;  /* another user's, or elevated: not restarted */
     }
-    if (hr == S_OK) {
+    hr = rm_sys()->GetApplicationRestartSettings(h, args, &size, &flags);
+    rm_sys()->CloseHandle(h);
+    if (hr == S_OK && (flags & RESTART_NO_PATCH)) {
+        rm_trace("pid %lu registered RESTART_NO_PATCH: not restarted", app->info.Process.dwProcessId);
+    } else if (hr == S_OK) {
         args[ARRAYSIZE(args) - 1] = 0;
         plan->registered = concat_command(app->image, args);
     } else if (hr == E_NOTIMPL && rm_sys_is_wine()) {
@@ -91,6 +100,8 @@ static void plan_free(struct restart_plan *plan)
 {
     rm_free(plan->registered);
     rm_free(plan->original);
+    if (plan->token)
+        rm_sys()->CloseHandle(plan->token);
     ZeroMemory(plan, sizeof(*plan));
 }
 
@@ -107,6 +118,13 @@ static void stopped(struct rm_task *s, struct rm_app *app, BOOL clean, struct re
     } else if (clean && plan->original) {
         app->restart = plan->original;
         plan->original = NULL;
+    }
+    if (app->token)
+        rm_sys()->CloseHandle(app->token);
+    app->token = NULL;
+    if (app->restart) {
+        app->token = plan->token;
+        plan->token = NULL;
     }
     if (app->info.ApplicationType != RmService)
         app->info.bRestartable = app->restart != NULL;
@@ -137,11 +155,9 @@ static DWORD prepare(struct rm_task *s, struct rm_app *app)
      * sharing the caller's would end it when the caller's console closes. */
     app->console = app->info.ApplicationType == RmConsole ||
                    (app->image && rm_image_is_console(app->image));
-    action = rm_filters_action_for(&s->filters, &app->info.Process, app->image,
-                                   app->info.ApplicationType == RmService
-                                       ? app->info.strServiceShortName : NULL);
+    action = rm_filters_action_for(&s->filters, &app->info.Process, app->image, app->service);
     if (action == RmNoShutdown)
-        app->info.AppStatus = RmStatusShutdownMasked;
+        app->info.AppStatus |= RmStatusShutdownMasked;  /* and still Running */
     return ERROR_SUCCESS;
 }
 
@@ -166,7 +182,7 @@ static BOOL stop_app(struct rm_run *run, struct rm_app *app, BOOL agreed)
     if (gone(app, h))
         return TRUE;
     if (!h) {
-        app->info.AppStatus = RmStatusErrorOnStop;
+        app->info.AppStatus |= RmStatusErrorOnStop;
         return FALSE;
     }
     plan_restart(app, &plan);
@@ -180,7 +196,7 @@ static BOOL stop_app(struct rm_run *run, struct rm_app *app, BOOL agreed)
         exited = rm_sys()->WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
     }
     if (!exited) {
-        app->info.AppStatus = RmStatusErrorOnStop;
+        app->info.AppStatus |= RmStatusErrorOnStop;  /* and still Running */
         plan_free(&plan);
         return FALSE;
     }
@@ -202,7 +218,7 @@ static struct rm_app *next_service(struct rm_apps *apps, WCHAR *const *deps)
         for (needed = FALSE, j = 0; j < apps->count && !needed; j++) {
             const struct rm_app *b = &apps->items[j];
             needed = j != i && acting_on(b) && phase_of(&b->info) == PHASE_SERVICE &&
-                     rm_service_list_has(deps ? deps[j] : NULL, a->info.strServiceShortName);
+                     rm_service_list_has(deps ? deps[j] : NULL, a->service);
         }
         if (!needed)
             return a;
@@ -223,8 +239,9 @@ static BOOL may_kill_host(const struct rm_apps *apps, DWORD pid)
 
     for (i = 0; i < apps->count && n < ARRAYSIZE(names); i++)
         if (phase_of(&apps->items[i].info) == PHASE_SERVICE && apps->items[i].current &&
-            apps->items[i].info.AppStatus != RmStatusShutdownMasked)
-            names[n++] = apps->items[i].info.strServiceShortName;
+            apps->items[i].service &&
+            !(apps->items[i].info.AppStatus & RmStatusShutdownMasked))
+            names[n++] = apps->items[i].service;
     return rm_service_host_is_ours(pid, names, n);
 }
 
@@ -236,14 +253,14 @@ static BOOL stop_service(struct rm_run *run, struct rm_app *app)
     DWORD err;
 
     ZeroMemory(&none, sizeof(none));
-    err = rm_service_stop(run, app->info.strServiceShortName, h);
+    err = app->service ? rm_service_stop(run, app->service, h) : ERROR_SERVICE_DOES_NOT_EXIST;
     if (err == ERROR_TIMEOUT && run->force && h && !rm_run_cancelled(run) &&
         may_kill_host(&s->apps, app->info.Process.dwProcessId)) {
         terminate(run, h);
         err = rm_sys()->WaitForSingleObject(h, 0) == WAIT_OBJECT_0 ? ERROR_SUCCESS : ERROR_TIMEOUT;
     }
     if (err) {
-        app->info.AppStatus = RmStatusErrorOnStop;
+        app->info.AppStatus |= RmStatusErrorOnStop;
         return FALSE;
     }
     stopped(s, app, TRUE, &none);  /* services come back through the SCM */
@@ -262,8 +279,9 @@ static BOOL stop_services(struct rm_run *run, BOOL *failed)
     unsigned i;
 
     for (i = 0; deps && i < apps->count; i++)
-        if (acting_on(&apps->items[i]) && phase_of(&apps->items[i].info) == PHASE_SERVICE)
-            rm_service_dependencies(apps->items[i].info.strServiceShortName, &deps[i]);
+        if (acting_on(&apps->items[i]) && phase_of(&apps->items[i].info) == PHASE_SERVICE &&
+            apps->items[i].service)
+            rm_service_dependencies(apps->items[i].service, &deps[i]);
     while (ok && (a = next_service(apps, deps))) {
         if (rm_run_cancelled(run)) {
             ok = FALSE;
@@ -293,7 +311,7 @@ static BOOL query_phase(struct rm_run *run, enum phase phase, BOOL *agreed, BOOL
             return FALSE;
         agreed[i] = rm_gui_query(a->info.Process.dwProcessId, run->bounds.query_ms) == RM_GUI_AGREED;
         if (!agreed[i] && !run->force) {
-            a->info.AppStatus = RmStatusErrorOnStop;
+            a->info.AppStatus |= RmStatusErrorOnStop;
             *refused = TRUE;
         }
         rm_run_step(run);
@@ -338,7 +356,7 @@ static DWORD precheck(struct rm_run *run, ULONG flags)
         if ((flags & RmShutdownOnlyRegistered) && !a->info.bRestartable)
             err = ERROR_FAIL_SHUTDOWN;
         if (phase_of(&a->info) == PHASE_OTHER && !run->force) {
-            a->info.AppStatus = RmStatusErrorOnStop;
+            a->info.AppStatus |= RmStatusErrorOnStop;
             err = ERROR_FAIL_SHUTDOWN;
         }
     }
@@ -377,8 +395,8 @@ static DWORD shutdown_apps(struct rm_run *run, ULONG flags)
     return refused || failed ? ERROR_FAIL_SHUTDOWN : ERROR_SUCCESS;
 }
 
-DWORD rm_engine_shutdown(struct rm_task *s, const struct rm_registrations *r, ULONG flags,
-                         RM_WRITE_STATUS_CALLBACK cb)
+DWORD rm_engine_shutdown(struct rm_task *s, struct rm_store *store,
+                         const struct rm_registrations *r, ULONG flags, RM_WRITE_STATUS_CALLBACK cb)
 {
     struct rm_affected fresh;
     struct rm_run run;
@@ -386,7 +404,9 @@ DWORD rm_engine_shutdown(struct rm_task *s, const struct rm_registrations *r, UL
 
     rm_run_begin(&run, s, cb);
     run.force = (flags & RmForceShutdown) != 0;
-    if ((err = rm_task_resolve(s, r, &fresh)))
+    /* What an earlier call could not publish goes first: its records must not come after
+     * this call's. */
+    if ((err = rm_apps_publish(&s->apps, store)) || (err = rm_task_resolve(s, r, &fresh)))
         return err;
     reasons = fresh.reasons;
     err = rm_apps_update(&s->apps, &fresh);
@@ -400,5 +420,8 @@ DWORD rm_engine_shutdown(struct rm_task *s, const struct rm_registrations *r, UL
         err = shutdown_apps(&run, flags);
     if (err != ERROR_CANCELLED)
         rm_run_end(&run);
+    /* The call's own answer stands: apps it stopped stay stopped whatever happens to the
+     * record, and the next call on this handle publishes what this one could not. */
+    rm_apps_publish(&s->apps, store);
     return err;
 }

@@ -151,7 +151,10 @@ struct rm_affected {
     HANDLE *keep;               /* keep[i]: a handle to apps[i]'s process, so that its PID
                                  * cannot be reused under the caller; NULL if none. Owned
                                  * by the list until a caller takes it (sets it NULL). */
-    unsigned count, cap, cap_keep;
+    WCHAR **services;           /* services[i]: apps[i]'s full service name (its
+                                 * strServiceShortName holds 63 characters), NULL for a
+                                 * process; owned like keep */
+    unsigned count, cap, cap_keep, cap_services;
     DWORD reasons;
 };
 /* Works out every affected application from scratch. *cancel (RmCancelCurrentTask) is

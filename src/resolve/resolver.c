@@ -27,12 +27,17 @@ static DWORD cancelled(volatile LONG *cancel)
 
 /* Adds one classified entry with the handle that keeps its process (may be NULL). */
 static DWORD add_entry(struct rm_affected *out, const RM_PROCESS_INFO *info, DWORD reasons,
-                       HANDLE keep)
+                       HANDLE keep, const WCHAR *service)
 {
+    WCHAR *name = NULL;
     DWORD err = rm_grow((void **)&out->apps, &out->cap, out->count + 1, sizeof(*info));
 
     if (!err)
         err = rm_grow((void **)&out->keep, &out->cap_keep, out->count + 1, sizeof(HANDLE));
+    if (!err)
+        err = rm_grow((void **)&out->services, &out->cap_services, out->count + 1, sizeof(WCHAR *));
+    if (!err && service && !(name = rm_text_dup(service)))
+        err = ERROR_OUTOFMEMORY;
     if (err) {
         if (keep)
             rm_sys()->CloseHandle(keep);
@@ -40,6 +45,7 @@ static DWORD add_entry(struct rm_affected *out, const RM_PROCESS_INFO *info, DWO
     }
     out->apps[out->count] = *info;
     out->keep[out->count] = keep;
+    out->services[out->count] = name;
     out->count++;
     out->reasons |= reasons;
     return ERROR_SUCCESS;
@@ -84,13 +90,13 @@ DWORD rm_resolve(const struct rm_registrations *r, volatile LONG *cancel, struct
         if (rm_services_hosted_by(&services, found.pids[i]) ||
             rm_classify_process(found.pids[i], &info, &reasons, &keep))
             continue;  /* a service, or exited meanwhile */
-        err = add_entry(out, &info, reasons, keep);
+        err = add_entry(out, &info, reasons, keep, NULL);
     }
     for (i = 0; i < services.count && !err; i++) {
         reasons = 0;
         if (rm_classify_service(&services.items[i], &info, &reasons, &keep))
             continue;  /* its process exited meanwhile */
-        err = add_entry(out, &info, reasons, keep);
+        err = add_entry(out, &info, reasons, keep, services.items[i].name);
     }
     rm_services_free(&services);
     rm_pidset_free(&found);
@@ -105,6 +111,9 @@ void rm_affected_free(struct rm_affected *a)
     for (i = 0; a->keep && i < a->count; i++)
         if (a->keep[i])
             rm_sys()->CloseHandle(a->keep[i]);
+    for (i = 0; a->services && i < a->count; i++)
+        rm_free(a->services[i]);
+    rm_free(a->services);
     rm_free(a->keep);
     rm_free(a->apps);
     ZeroMemory(a, sizeof(*a));

@@ -14,39 +14,50 @@ static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
 static HANDLE dir_mutex;
 static HANDLE dir_section;  /* kept open for the life of the process: see open_directory */
 static struct rm_dir *dir;
-static DWORD open_error;
 
+/* On failure (*param = the error) it closes what it opened and returns FALSE, so that the
+ * next call tries again: a failure once (out of memory) must not fail every later call. */
 static BOOL CALLBACK open_directory(INIT_ONCE *o, void *param, void **context)
 {
     WCHAR name[RM_OBJECT_NAME_CHARS];
     const struct rm_security *sec;
+    DWORD *err = param;
 
-    (void)o; (void)param; (void)context;
-    if ((open_error = rm_security_get(&sec)) || (open_error = rm_object_name(name, L"Directory")) ||
-        (open_error = rm_object_mutex(L"DirectoryLock", TRUE, &dir_mutex)))
-        return TRUE;
+    (void)o; (void)context;
+    if ((*err = rm_security_get(&sec)) || (*err = rm_object_name(name, L"Directory")) ||
+        (*err = rm_object_mutex(L"DirectoryLock", TRUE, &dir_mutex)))
+        goto failed;
     dir_section = CreateFileMappingW(INVALID_HANDLE_VALUE, (SECURITY_ATTRIBUTES *)&sec->attrs,
                                      PAGE_READWRITE, 0, sizeof(struct rm_dir), name);
     if (!dir_section) {
-        open_error = RM_FAIL(GetLastError(), "CreateFileMappingW(directory)");
-        return TRUE;
+        *err = RM_FAIL(GetLastError(), "CreateFileMappingW(directory)");
+        goto failed;
     }
     dir = MapViewOfFile(dir_section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, sizeof(struct rm_dir));
-    if (!dir)
-        open_error = RM_FAIL(GetLastError(), "MapViewOfFile(directory)");
+    if (!dir) {
+        *err = RM_FAIL(GetLastError(), "MapViewOfFile(directory)");
+        goto failed;
+    }
     /* The handle stays open. Wine quirk: a view alone does not keep a named section
      * findable by its name (Windows does), so closing it would let the next process
      * create a fresh, empty directory. */
     return TRUE;
+failed:
+    if (dir_section)
+        CloseHandle(dir_section);
+    if (dir_mutex)
+        CloseHandle(dir_mutex);
+    dir_section = dir_mutex = NULL;
+    return FALSE;
 }
 
 static DWORD lock_directory(void)
 {
-    DWORD err;
+    DWORD err = ERROR_SUCCESS;
 
-    InitOnceExecuteOnce(&once, open_directory, NULL, NULL);
-    if (open_error)
-        return open_error;
+    InitOnceExecuteOnce(&once, open_directory, &err, NULL);
+    if (err)
+        return err;
     if ((err = rm_object_lock(dir_mutex)))
         return err;
     if (!rm_dir_is_valid(dir))

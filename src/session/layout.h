@@ -44,7 +44,9 @@ void rm_dir_init(struct rm_dir *dir);
 /* ---- one session's store: a header, then an append-only log of registrations ---- */
 
 #define RM_STORE_MAGIC   0x53534d52u  /* "RMSS" */
-#define RM_STORE_VERSION 1u
+/* 2: the log also holds what RmShutdown and RmRestart did (RM_RECORD_APP). The version is
+ * part of every object name, so DLLs of another layout never share a session. */
+#define RM_STORE_VERSION 2u
 /* Bytes of the section: reserved up front, committed as records are appended. */
 #define RM_STORE_SIZE    (64u << 20)
 
@@ -75,27 +77,42 @@ int rm_store_header_read(const volatile struct rm_store_header *h, uint32_t map_
 void rm_store_header_init(struct rm_store_header *h, uint32_t map_size, uint32_t owner_pid,
                           uint32_t owner_start_low, uint32_t owner_start_high);
 
-enum rm_record_kind { RM_RECORD_FILE = 1, RM_RECORD_PROCESS = 2, RM_RECORD_SERVICE = 3 };
+enum rm_record_kind { RM_RECORD_FILE = 1, RM_RECORD_PROCESS = 2, RM_RECORD_SERVICE = 3,
+                      RM_RECORD_APP = 4 };
 
 /* Longest text a record may hold: a \\?\ path (32767) or a service name (256). */
 #define RM_RECORD_MAX_CHARS 32767u
 
+/* An app record: what the primary's engine last recorded of one app or service, so that
+ * every handle of the session reports it (RM_PROCESS_INFO's fields, and the service's
+ * full name where RM_PROCESS_INFO holds 63 characters). */
+#define RM_RECORD_APP_NAME_CHARS 255u     /* CCH_RM_MAX_APP_NAME */
+#define RM_RECORD_SERVICE_CHARS  256u     /* the SCM's longest service name */
+#define RM_RECORD_APP_STATUS_MASK 0xFFu   /* the RM_APP_STATUS bits */
+
 /* A record as read back: its text is copied out, never pointed into shared memory. */
 struct rm_record {
     uint32_t kind;
-    uint32_t nchars;            /* text records */
-    uint16_t *text;             /* text records: nchars UTF-16 units + NUL, caller's buffer */
-    uint32_t pid, start_low, start_high;  /* process records */
+    uint32_t nchars;            /* text records; app records: the app name (may be 0) */
+    uint16_t *text;             /* nchars UTF-16 units + NUL, in the caller's buffer */
+    uint32_t pid, start_low, start_high;  /* process and app records */
+    /* app records only */
+    uint32_t app_type, status, ts_session, restartable;
+    uint32_t nchars_service;    /* 0 for a process */
+    uint16_t *service;          /* nchars_service units + NUL, in the caller's buffer */
 };
 
 /* Bytes a record takes in the log (header, payload, padding to 4). */
 uint32_t rm_record_text_size(uint32_t nchars);
 uint32_t rm_record_process_size(void);
+uint32_t rm_record_app_size(uint32_t nchars_app, uint32_t nchars_service);
 
 /* Write a record at dst (which has room for its size); return the bytes written. */
 uint32_t rm_record_put_text(uint8_t *dst, uint32_t kind, const uint16_t *text, uint32_t nchars);
 uint32_t rm_record_put_process(uint8_t *dst, uint32_t pid, uint32_t start_low,
                                uint32_t start_high);
+/* app's kind is ignored; its texts must be within the limits above. */
+uint32_t rm_record_put_app(uint8_t *dst, const struct rm_record *app);
 
 /*
  * Reads the record at *offset of a log of `used` bytes. text_buf must hold

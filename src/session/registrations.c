@@ -4,7 +4,8 @@
  *
  * The reader keeps its own copy (files, processes, services) and the offset it has read up
  * to, so each refresh costs only what is new. Nothing is removed from a session, so the
- * log only grows. Duplicates are kept as registered; the resolver merges them.
+ * log only grows. Duplicates are kept as registered; the resolver merges them. The same
+ * walk folds the engine's app records (outcomes.c) into r->outcomes.
  */
 #include <string.h>
 
@@ -64,14 +65,6 @@ out:
     return err;
 }
 
-static WCHAR *copy_text(const uint16_t *text, uint32_t nchars)
-{
-    WCHAR *copy = rm_alloc(((size_t)nchars + 1) * sizeof(WCHAR));
-    if (copy)
-        memcpy(copy, text, (size_t)nchars * sizeof(WCHAR));
-    return copy;
-}
-
 /* Adds one record read from the log to r. */
 static DWORD keep_record(struct rm_registrations *r, const struct rm_record *rec)
 {
@@ -91,15 +84,17 @@ static DWORD keep_record(struct rm_registrations *r, const struct rm_record *rec
     case RM_RECORD_FILE:
         if ((err = rm_grow((void **)&r->files, &r->cap_files, r->nfiles + 1, sizeof(WCHAR *))))
             return err;
-        if (!(text = copy_text(rec->text, rec->nchars)))
+        if (!(text = rm_text_dup((const WCHAR *)rec->text)))
             return ERROR_OUTOFMEMORY;
         r->files[r->nfiles++] = text;
         return ERROR_SUCCESS;
+    case RM_RECORD_APP:
+        return rm_outcomes_fold(&r->outcomes, rec);
     default: /* RM_RECORD_SERVICE: rm_record_next returns no other kind */
         if ((err = rm_grow((void **)&r->services, &r->cap_services, r->nservices + 1,
                         sizeof(WCHAR *))))
             return err;
-        if (!(text = copy_text(rec->text, rec->nchars)))
+        if (!(text = rm_text_dup((const WCHAR *)rec->text)))
             return ERROR_OUTOFMEMORY;
         r->services[r->nservices++] = text;
         return ERROR_SUCCESS;
@@ -155,5 +150,6 @@ void rm_registrations_free(struct rm_registrations *r)
     free_texts(r->files, r->nfiles);
     free_texts(r->services, r->nservices);
     rm_free(r->processes);
+    rm_outcomes_free(&r->outcomes);
     ZeroMemory(r, sizeof(*r));
 }

@@ -12,7 +12,6 @@
 
 static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
 static struct rm_security security;
-static DWORD init_error;
 
 static DWORD user_sid_string(WCHAR **out)
 {
@@ -39,23 +38,27 @@ static DWORD user_sid_string(WCHAR **out)
     return *out ? ERROR_SUCCESS : ERROR_OUTOFMEMORY;
 }
 
+/* On failure (*param = the error) it returns FALSE, so that the next call tries again: an
+ * allocation that failed once must not fail every later call of the process. */
 static BOOL CALLBACK init(INIT_ONCE *o, void *param, void **context)
 {
+    DWORD *err = param;
     WCHAR sddl[256];
     PSECURITY_DESCRIPTOR sd = NULL;
 
-    (void)o; (void)param; (void)context;
-    init_error = user_sid_string(&security.user_sid);
-    if (init_error)
-        return TRUE;
+    (void)o; (void)context;
+    if ((*err = user_sid_string(&security.user_sid)))
+        return FALSE;
     /* Owner: the user. DACL, protected: full access for the user and for SYSTEM only. */
     _snwprintf(sddl, ARRAYSIZE(sddl), L"O:%lsD:P(A;;GA;;;%ls)(A;;GA;;;SY)",
                security.user_sid, security.user_sid);
     sddl[ARRAYSIZE(sddl) - 1] = 0;
     if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd,
                                                               NULL)) {
-        init_error = RM_FAIL(GetLastError(), "ConvertStringSecurityDescriptorToSecurityDescriptorW");
-        return TRUE;
+        *err = RM_FAIL(GetLastError(), "ConvertStringSecurityDescriptorToSecurityDescriptorW");
+        rm_free(security.user_sid);
+        security.user_sid = NULL;
+        return FALSE;
     }
     /* Kept for the life of the process: every object we create uses it. */
     security.attrs.nLength = sizeof(security.attrs);
@@ -66,7 +69,9 @@ static BOOL CALLBACK init(INIT_ONCE *o, void *param, void **context)
 
 DWORD rm_security_get(const struct rm_security **out)
 {
-    InitOnceExecuteOnce(&once, init, NULL, NULL);
-    *out = init_error ? NULL : &security;
-    return init_error;
+    DWORD err = ERROR_SUCCESS;
+
+    InitOnceExecuteOnce(&once, init, &err, NULL);
+    *out = err ? NULL : &security;
+    return err;
 }

@@ -86,6 +86,27 @@ DWORD rm_store_reserve(struct rm_store_view *v, uint32_t bytes, uint8_t **at);
 void rm_store_commit(struct rm_store_view *v, uint32_t bytes, uint32_t records);
 void rm_store_mark_ended(struct rm_store_view *v);
 
+/* ---- session/outcomes.c: what RmShutdown and RmRestart did, as every handle reads it ---- */
+
+struct rm_outcome {
+    RM_PROCESS_INFO info;       /* as the primary's engine last recorded it */
+    WCHAR *service;             /* the service's full name (strServiceShortName holds 63
+                                 * characters); NULL for a process */
+};
+struct rm_outcomes {
+    struct rm_outcome *items;
+    unsigned count, cap;
+};
+/* TRUE if both name one app: the same process (PID and creation time) and the same service
+ * by its full name, or both no service. */
+BOOL rm_same_app(const RM_UNIQUE_PROCESS *a, const WCHAR *service_a, const RM_UNIQUE_PROCESS *b,
+                 const WCHAR *service_b);
+/* Appends one record per item, all or nothing (ERROR_INVALID_HANDLE once the session ended). */
+DWORD rm_outcomes_append(struct rm_store *s, const struct rm_outcome *items, unsigned n);
+/* Adds an app record read from the log, replacing the earlier record of the same app. */
+DWORD rm_outcomes_fold(struct rm_outcomes *o, const struct rm_record *rec);
+void rm_outcomes_free(struct rm_outcomes *o);
+
 /* ---- session/registrations.c: what a session has registered, read back locally ---- */
 
 struct rm_registrations {
@@ -95,6 +116,7 @@ struct rm_registrations {
     unsigned nprocesses, cap_processes;
     WCHAR **services;           /* short names */
     unsigned nservices, cap_services;
+    struct rm_outcomes outcomes;   /* the engine's records, folded (outcomes.c) */
     uint32_t read_offset;       /* bytes of the store's log already read */
     BOOL corrupt;               /* the log held bytes that are not a record */
 };

@@ -44,6 +44,11 @@ static BOOL CALLBACK build_real(INIT_ONCE *o, void *param, void **context)
     real.Module32FirstW = Module32FirstW;
     real.Module32NextW = Module32NextW;
     real.GetApplicationRestartSettings = GetApplicationRestartSettings;
+    real.OpenProcessToken = OpenProcessToken;
+    real.GetTokenInformation = GetTokenInformation;
+    real.DuplicateTokenEx = DuplicateTokenEx;
+    real.CreateProcessAsUserW = CreateProcessAsUserW;
+    real.CreateProcessWithTokenW = CreateProcessWithTokenW;
 
     real.EnumWindows = EnumWindows;
     real.GetWindow = GetWindow;

@@ -56,6 +56,16 @@ struct rm_sys {
     BOOL (WINAPI *Module32NextW)(HANDLE, LPMODULEENTRY32W);
     /* Restart registration (§11.1 of the spec) */
     HRESULT (WINAPI *GetApplicationRestartSettings)(HANDLE, PWSTR, PDWORD, PDWORD);
+    /* Tokens: restarting an app as the user it ran as (§10.5 d, e) */
+    BOOL (WINAPI *OpenProcessToken)(HANDLE, DWORD, PHANDLE);
+    BOOL (WINAPI *GetTokenInformation)(HANDLE, TOKEN_INFORMATION_CLASS, LPVOID, DWORD, PDWORD);
+    BOOL (WINAPI *DuplicateTokenEx)(HANDLE, DWORD, LPSECURITY_ATTRIBUTES,
+                                    SECURITY_IMPERSONATION_LEVEL, TOKEN_TYPE, PHANDLE);
+    BOOL (WINAPI *CreateProcessAsUserW)(HANDLE, LPCWSTR, LPWSTR, LPSECURITY_ATTRIBUTES,
+                                        LPSECURITY_ATTRIBUTES, BOOL, DWORD, LPVOID, LPCWSTR,
+                                        LPSTARTUPINFOW, LPPROCESS_INFORMATION);
+    BOOL (WINAPI *CreateProcessWithTokenW)(HANDLE, DWORD, LPCWSTR, LPWSTR, DWORD, LPVOID,
+                                           LPCWSTR, LPSTARTUPINFOW, LPPROCESS_INFORMATION);
 
     /* Windows (user32) */
     BOOL (WINAPI *EnumWindows)(WNDENUMPROC, LPARAM);

@@ -18,6 +18,15 @@
  *    (measured: AttachConsole fails with ERROR_INVALID_HANDLE); a thread at kernelbase's
  *    CtrlRoutine delivers the signal as Windows' console host would. On Windows a remote
  *    thread is never used (security software flags them).
+ *  - rm_wine_elevated_by_default: Wine runs every process with the user's full token
+ *    (measured, Wine 8.0: TokenElevation 1, TokenElevationTypeFull, integrity 0x3000 for a
+ *    plain CreateProcess; TokenLinkedToken gives the limited one), so an elevated app is
+ *    the user's ordinary app there and is restarted, with its own token. Windows: an app
+ *    that runs elevated is never restarted (RmRestart's documentation; spec §10.5 d).
+ *  - rm_wine_ignores_token_of_create_process_with_token: Wine's CreateProcessWithTokenW
+ *    ignores the token (measured: a child started with the limited token ran elevated,
+ *    as its caller), which would restart an app above the level it ran at; only
+ *    CreateProcessAsUserW is used there (it honours the token, measured).
  *  - rm_wine_enum_windows: Wine's EnumWindows, in a prefix where no desktop runs yet,
  *    starts one (explorer.exe /desktop) and hands it the caller's standard error handle,
  *    which it keeps for its whole life: a script reading the caller's output through a
@@ -108,6 +117,16 @@ BOOL rm_wine_ctrl_routine_thread(DWORD pid)
         RM_FAIL(GetLastError(), "CtrlRoutine thread");
     os->CloseHandle(process);
     return thread != NULL;
+}
+
+BOOL rm_wine_elevated_by_default(void)
+{
+    return rm_sys_is_wine();
+}
+
+BOOL rm_wine_ignores_token_of_create_process_with_token(void)
+{
+    return rm_sys_is_wine();
 }
 
 BOOL WINAPI rm_wine_enum_windows(WNDENUMPROC callback, LPARAM arg)

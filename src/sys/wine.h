@@ -21,4 +21,11 @@ BOOL rm_wine_ctrl_routine_thread(DWORD pid);
  * stderr): the thread desktop's windows. FALSE outside Wine. */
 BOOL WINAPI rm_wine_enum_windows(WNDENUMPROC callback, LPARAM arg);
 
+/* TRUE where a process runs with the user's full (elevated) token unless started
+ * otherwise, so that "elevated" is the user's ordinary level (Wine); FALSE on Windows. */
+BOOL rm_wine_elevated_by_default(void);
+/* TRUE where CreateProcessWithTokenW starts the process with the caller's token instead
+ * of the one given (Wine); FALSE on Windows. */
+BOOL rm_wine_ignores_token_of_create_process_with_token(void);
+
 #endif

@@ -36,6 +36,8 @@ unsigned rm_mem_fail_after(unsigned n);
 
 /* Copies src into dst (cap characters), cut if needed and always NUL-terminated. */
 void rm_copy_text(WCHAR *dst, size_t cap, const WCHAR *src);
+/* An rm_alloc'ed copy of src; NULL when out of memory. */
+WCHAR *rm_text_dup(const WCHAR *src);
 
 /* ---- util/path.c ---- */
 

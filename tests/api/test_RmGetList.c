@@ -111,6 +111,7 @@ static void test_RmGetList_finds_open_handle_with_identity(void **state)
     assert_int_equal(app->strServiceShortName[0], 0);
     assert_int_equal(app->ApplicationType, RmConsole);
     assert_int_equal(app->AppStatus, RmStatusRunning);
+    assert_false(app->bRestartable);  /* it never registered */
     ProcessIdToSessionId(GetCurrentProcessId(), &my_session);
     assert_int_equal(app->TSSessionId, my_session);
 
@@ -256,6 +257,40 @@ static void test_RmGetList_window_app_and_self(void **state)
     CloseHandle(ready);
 }
 
+/* bRestartable: TRUE for an app registered with RegisterApplicationRestart, FALSE for one
+ * that is not (spec §5.2, §10.5). Wine keeps no registration (GetApplicationRestartSettings
+ * is E_NOTIMPL), so there every app reads as not registered. */
+static void test_RmGetList_restartable_means_registered(void **state)
+{
+    WCHAR file[MAX_PATH];
+    struct holder registered, plain;
+    RM_PROCESS_INFO *apps;
+    const RM_PROCESS_INFO *app;
+    WCHAR key[CCH_RM_SESSION_KEY + 1];
+    LPCWSTR files[1] = {file};
+    UINT n;
+    DWORD h, reasons;
+    (void)state;
+
+    tu_temp_path(file, L"restartable.dat");
+    assert_true(tu_create_file(file));
+    registered = holder_start(L"register-restart gui", file);
+    plain = holder_start(L"gui", file);
+    h = start_with(key, 1, files);
+    apps = tu_get_list(h, &n, &reasons);
+    assert_int_equal(n, 2);
+    assert_non_null(app = find_pid(apps, n, registered.pid));
+    assert_int_equal(app->ApplicationType, RmMainWindow);
+    todo_wine_true(app->bRestartable);
+    assert_non_null(app = find_pid(apps, n, plain.pid));
+    assert_false(app->bRestartable);
+    free(apps);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    holder_end(&registered);
+    holder_end(&plain);
+    DeleteFileW(file);
+}
+
 static void test_RmGetList_directory_is_access_denied(void **state)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1], dir[MAX_PATH];
@@ -313,12 +348,19 @@ static void test_RmGetList_unique_entries_and_client_loops(void **state)
         free(apps);
     }
 
+    /* Too small: the needed count and the reasons are set, *pnProcInfo is 0 and nothing
+     * at all is written to the array (docs/decisions.md, RmGetList). */
     memset(small, 0xab, sizeof(small));
     n = 2;
+    needed = 77;
+    reasons = 77;
     assert_int_equal(RmGetList(h, &needed, &n, small, &reasons), ERROR_MORE_DATA);
     assert_int_equal(needed, 3);
-    assert_int_equal(((BYTE *)&small[2])[0], 0xab);
-    assert_int_equal(((BYTE *)&small[2])[sizeof(small[2]) - 1], 0xab);
+    assert_int_equal(n, 0);
+    assert_int_equal(reasons, RmRebootReasonNone);
+    for (i = 0; i < sizeof(small); i++)
+        if (((BYTE *)small)[i] != 0xab)
+            fail_msg("byte %u of the array was written", i);
 
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     for (i = 0; i < 3; i++) {
@@ -336,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_RmGetList_finds_loaded_dll_and_exe_image),
         cmocka_unit_test(test_RmGetList_registered_process_needs_its_start_time),
         cmocka_unit_test(test_RmGetList_window_app_and_self),
+        cmocka_unit_test(test_RmGetList_restartable_means_registered),
         cmocka_unit_test(test_RmGetList_directory_is_access_denied),
         cmocka_unit_test(test_RmGetList_unique_entries_and_client_loops),
     };

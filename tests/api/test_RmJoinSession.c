@@ -5,8 +5,7 @@
  */
 #include <wchar.h>
 
-#include "testutil.h"
-#include "reader.h"
+#include "store.h"
 
 static void test_RmJoinSession_bad_keys(void **state)
 {
@@ -99,7 +98,7 @@ static void test_joined_handle_after_primary_ends(void **state)
 static void test_secondary_process_registers_into_our_session(void **state)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1];
-    struct rm_registrations regs;
+    struct tu_store regs;
     HANDLE child;
     DWORD h;
     (void)state;
@@ -110,11 +109,12 @@ static void test_secondary_process_registers_into_our_session(void **state)
     assert_int_equal(tu_wait_exit(child), 0);
     CloseHandle(child);
     /* The child is gone; what it registered stays in the session. */
-    assert_int_equal(tu_read_session(key, &regs), 0);
+    assert_int_equal(tu_store_read(key, &regs), 0);
     assert_int_equal(regs.nfiles, 2);
     assert_true(wcscmp(regs.files[0], L"C:\\app\\one.dll") == 0);
     assert_true(wcscmp(regs.files[1], L"C:\\app\\two words.exe") == 0);
-    rm_registrations_free(&regs);
+    assert_false(regs.corrupt);
+    tu_store_free(&regs);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
 }
 

@@ -7,8 +7,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "testutil.h"
-#include "reader.h"
+#include "store.h"
 
 static DWORD start(WCHAR key[CCH_RM_SESSION_KEY + 1])
 {
@@ -23,7 +22,7 @@ static void test_RmRegisterResources_bad_arguments_change_nothing(void **state)
     LPCWSTR good[1] = {L"C:\\a.txt"}, with_null[2] = {L"C:\\b.txt", NULL};
     LPCWSTR empty[1] = {L""}, svc_long[1] = {longname};
     RM_UNIQUE_PROCESS p = {GetCurrentProcessId(), {0, 0}};
-    struct rm_registrations regs;
+    struct tu_store regs;
     DWORD h = start(key);
     (void)state;
 
@@ -41,9 +40,9 @@ static void test_RmRegisterResources_bad_arguments_change_nothing(void **state)
     /* an empty registration is fine */
     assert_int_equal(RmRegisterResources(h, 0, NULL, 0, NULL, 0, NULL), ERROR_SUCCESS);
 
-    assert_int_equal(tu_read_session(key, &regs), 0);
+    assert_int_equal(tu_store_read(key, &regs), 0);
     assert_int_equal(regs.nfiles + regs.nprocesses + regs.nservices, 0);
-    rm_registrations_free(&regs);
+    tu_store_free(&regs);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
 }
 
@@ -53,7 +52,7 @@ static void test_RmRegisterResources_keeps_full_paths_processes_services(void **
     LPCWSTR files[3] = {L"relative.txt", L"C:\\dir\\..\\abs.dll", L"C:\\dir\\abs.dll"};
     LPCWSTR services[2] = {L"Spooler", L"wuauserv"};
     RM_UNIQUE_PROCESS procs[2] = {{4242, {0x1111, 0x2222}}, {GetCurrentProcessId(), {3, 4}}};
-    struct rm_registrations regs;
+    struct tu_store regs;
     DWORD h = start(key);
     (void)state;
 
@@ -61,7 +60,7 @@ static void test_RmRegisterResources_keeps_full_paths_processes_services(void **
     /* the same again: repeated registrations are fine */
     assert_int_equal(RmRegisterResources(h, 1, files + 2, 0, NULL, 0, NULL), ERROR_SUCCESS);
 
-    assert_int_equal(tu_read_session(key, &regs), 0);
+    assert_int_equal(tu_store_read(key, &regs), 0);
     assert_int_equal(regs.nfiles, 4);
     GetFullPathNameW(L"relative.txt", MAX_PATH, expected, NULL);
     assert_true(wcscmp(regs.files[0], expected) == 0);
@@ -74,7 +73,7 @@ static void test_RmRegisterResources_keeps_full_paths_processes_services(void **
     assert_int_equal(regs.processes[0].ProcessStartTime.dwHighDateTime, 0x2222);
     assert_int_equal(regs.nservices, 2);
     assert_true(wcscmp(regs.services[1], L"wuauserv") == 0);
-    rm_registrations_free(&regs);
+    tu_store_free(&regs);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
 }
 
@@ -85,7 +84,7 @@ static void test_RmRegisterResources_ten_thousand_files(void **state)
     static WCHAR names[TOTAL][64];
     static LPCWSTR ptrs[TOTAL];
     WCHAR key[CCH_RM_SESSION_KEY + 1];
-    struct rm_registrations regs;
+    struct tu_store regs;
     DWORD h = start(key);
     int i;
     (void)state;
@@ -96,11 +95,11 @@ static void test_RmRegisterResources_ten_thousand_files(void **state)
     }
     for (i = 0; i < TOTAL; i += BATCH)
         assert_int_equal(RmRegisterResources(h, BATCH, ptrs + i, 0, NULL, 0, NULL), ERROR_SUCCESS);
-    assert_int_equal(tu_read_session(key, &regs), 0);
+    assert_int_equal(tu_store_read(key, &regs), 0);
     assert_int_equal(regs.nfiles, TOTAL);
     for (i = 0; i < TOTAL; i++)
         assert_true(wcscmp(regs.files[i], names[i]) == 0);
-    rm_registrations_free(&regs);
+    tu_store_free(&regs);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
 }
 
@@ -124,10 +123,10 @@ static DWORD WINAPI writer_thread(void *arg)
 static void test_RmRegisterResources_concurrent_threads_and_processes(void **state)
 {
     enum { THREADS = 8 };
-    WCHAR key[CCH_RM_SESSION_KEY + 1], expect[64];
+    WCHAR key[CCH_RM_SESSION_KEY + 1];
     struct writer w[THREADS];
     HANDLE t[THREADS], kids[2];
-    struct rm_registrations regs;
+    struct tu_store regs;
     DWORD h = start(key), joined;
     static char seen[THREADS + 2][250];
     unsigned i;
@@ -151,7 +150,7 @@ static void test_RmRegisterResources_concurrent_threads_and_processes(void **sta
     }
     CloseHandle(kids[0]); CloseHandle(kids[1]);
 
-    assert_int_equal(tu_read_session(key, &regs), 0);
+    assert_int_equal(tu_store_read(key, &regs), 0);
     assert_int_equal(regs.nfiles, (THREADS + 2) * 250);
     memset(seen, 0, sizeof(seen));
     for (i = 0; i < regs.nfiles; i++) {
@@ -166,8 +165,7 @@ static void test_RmRegisterResources_concurrent_threads_and_processes(void **sta
         assert_int_equal(seen[a][b], 0);
         seen[a][b] = 1;
     }
-    _snwprintf(expect, 64, L"%u", regs.nfiles);
-    rm_registrations_free(&regs);
+    tu_store_free(&regs);
     assert_int_equal(RmEndSession(joined), ERROR_SUCCESS);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
 }
@@ -177,28 +175,38 @@ static void test_RmRegisterResources_secondary_killed_midway(void **state)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1];
     LPCWSTR after[1] = {L"C:\\after.txt"};
-    struct rm_registrations regs;
+    struct tu_store regs;
     HANDLE child;
-    DWORD h = start(key);
-    unsigned i;
+    DWORD h = start(key), t0 = GetTickCount();
+    unsigned i, seen;
     (void)state;
 
+    /* Killed once it is well into its registrations, and surely not done with them. */
     child = tu_spawn_fixture(L"register-loop %ls 100000 C:\\k\\f", key);
-    Sleep(300);  /* let it get going; the assertions hold whenever it is killed */
+    assert_non_null(child);
+    do {
+        assert_int_equal(tu_store_read(key, &regs), 0);
+        seen = regs.nfiles;
+        tu_store_free(&regs);
+    } while (seen < 200 && WaitForSingleObject(child, 10) == WAIT_TIMEOUT &&
+             GetTickCount() - t0 < TU_WAIT_MS);
+    assert_true(seen >= 200);
+    assert_int_equal(WaitForSingleObject(child, 0), WAIT_TIMEOUT);  /* still registering */
     TerminateProcess(child, 9);
     assert_int_equal(WaitForSingleObject(child, TU_WAIT_MS), WAIT_OBJECT_0);
     CloseHandle(child);
     assert_int_equal(RmRegisterResources(h, 1, after, 0, NULL, 0, NULL), ERROR_SUCCESS);
-    assert_int_equal(tu_read_session(key, &regs), 0);
+    assert_int_equal(tu_store_read(key, &regs), 0);
     assert_false(regs.corrupt);
     print_message("the killed secondary had registered %u files\n", regs.nfiles - 1);
+    assert_true(regs.nfiles - 1 >= seen && regs.nfiles - 1 < 100000);
     assert_true(wcscmp(regs.files[regs.nfiles - 1], L"C:\\after.txt") == 0);
     for (i = 0; i + 1 < regs.nfiles; i++) {
         WCHAR expect[64];
         _snwprintf(expect, 64, L"C:\\k\\f-%u", i);
         assert_true(wcscmp(regs.files[i], expect) == 0);
     }
-    rm_registrations_free(&regs);
+    tu_store_free(&regs);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
 }
 

@@ -6,6 +6,11 @@
  *
  * The engine's bounds are set short through the registry values it reads (as Windows'
  * own shutdown does), so that waiting for a hung app costs a second, not thirty.
+ *
+ * Windows restarts only apps that registered with RegisterApplicationRestart (spec §10.5),
+ * so every app a case expects back runs in "register-restart" mode. Wine stores no such
+ * registration (GetApplicationRestartSettings is E_NOTIMPL): what differs there is marked
+ * todo_wine (docs/testbed.md).
  */
 #include <stdio.h>
 #include <string.h>
@@ -33,19 +38,38 @@ static DWORD session_for(const wchar_t *file)
     return h;
 }
 
-/* The entry of pid in a fresh RmGetList (copied), or one with PID 0. */
+/* The entry of pid in a fresh RmGetList (copied); it must be there exactly once. */
 static RM_PROCESS_INFO entry_of(DWORD session, DWORD pid)
 {
     RM_PROCESS_INFO e, *apps;
-    UINT i, n;
+    UINT i, n, found = 0;
 
     memset(&e, 0, sizeof(e));
     apps = tu_get_list(session, &n, NULL);
     for (i = 0; i < n; i++)
-        if (apps[i].Process.dwProcessId == pid)
+        if (apps[i].Process.dwProcessId == pid) {
             e = apps[i];
+            found++;
+        }
     free(apps);
+    if (found != 1)
+        fail_msg("PID %lu is listed %u times, not once", pid, found);
     return e;
+}
+
+/* The ApplicationType of pid, or RmUnknownApp while it is not listed. */
+static RM_APP_TYPE type_of(DWORD session, DWORD pid)
+{
+    RM_PROCESS_INFO *apps;
+    RM_APP_TYPE type = RmUnknownApp;
+    UINT i, n;
+
+    apps = tu_get_list(session, &n, NULL);
+    for (i = 0; i < n; i++)
+        if (apps[i].Process.dwProcessId == pid)
+            type = apps[i].ApplicationType;
+    free(apps);
+    return type;
 }
 
 /* The PID of a running entry other than `old`, in a fresh RmGetList (0 if none). */
@@ -101,8 +125,9 @@ static void test_cooperative_gui_app_is_closed_and_restarted(void **state)
     (void)state;
 
     temp_file(file, L"gui.dat");
-    a = holder_start(L"gui", file);
+    a = holder_start(L"register-restart gui", file);
     h = session_for(file);
+    todo_wine_true(entry_of(h, a.pid).bRestartable);  /* registered */
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_REQUEST_OUT_OF_SEQUENCE);
 
     nprogress = 0;
@@ -112,17 +137,54 @@ static void test_cooperative_gui_app_is_closed_and_restarted(void **state)
     e = entry_of(h, a.pid);
     assert_int_equal(e.Process.dwProcessId, a.pid);
     assert_int_equal(e.AppStatus, RmStatusStopped);
-    assert_true(e.bRestartable);  /* closed cleanly: its command line brings it back */
+    assert_true(e.bRestartable);
 
     ResetEvent(a.ready);
     nprogress = 0;
     assert_int_equal(RmRestart(h, 0, record_progress), ERROR_SUCCESS);
     assert_progress_complete();
     assert_true(tu_wait_event(a.ready, NULL));
-    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRestarted);
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusStopped | RmStatusRestarted);
     new_pid = new_running_pid(h, a.pid);
     assert_true(new_pid != 0 && new_pid != a.pid);
     kill_pid(new_pid);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    holder_end(&a);
+    DeleteFileW(file);
+}
+
+/* An app that never registered is closed and stays closed on Windows. Under Wine the DLL
+ * cannot tell (E_NOTIMPL) and restarts an app that closed cleanly with its original
+ * command line instead. */
+static void test_unregistered_app_is_closed_not_restarted(void **state)
+{
+    wchar_t file[MAX_PATH];
+    struct holder a;
+    RM_PROCESS_INFO e;
+    DWORD h;
+    (void)state;
+
+    temp_file(file, L"unregistered.dat");
+    a = holder_start(L"gui", file);
+    h = session_for(file);
+    assert_false(entry_of(h, a.pid).bRestartable);
+    assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(tu_wait_exit(a.process), 0);
+    e = entry_of(h, a.pid);
+    assert_int_equal(e.AppStatus, RmStatusStopped);
+    todo_wine_false(e.bRestartable);
+
+    ResetEvent(a.ready);
+    assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
+    e = entry_of(h, a.pid);
+    todo_wine_int_equal(RmStatusStopped, e.AppStatus);
+    if (e.AppStatus & RmStatusRestarted) {  /* Wine's fallback started it again */
+        assert_true(tu_wait_event(a.ready, NULL));
+        kill_users_of(file);
+    } else {
+        assert_int_equal(new_running_pid(h, a.pid), 0);
+        assert_int_equal(WaitForSingleObject(a.ready, 0), WAIT_TIMEOUT);
+    }
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     holder_end(&a);
     DeleteFileW(file);
@@ -136,7 +198,7 @@ static void test_refusing_gui_app_stops_everything_unless_forced(void **state)
     (void)state;
 
     temp_file(file, L"refuse.dat");
-    good = holder_start(L"gui", file);
+    good = holder_start(L"register-restart gui", file);
     bad = holder_start(L"gui-refuse", file);
     h = session_for(file);
 
@@ -144,7 +206,7 @@ static void test_refusing_gui_app_stops_everything_unless_forced(void **state)
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_true(holder_running(&good));
     assert_true(holder_running(&bad));
-    assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     assert_int_equal(entry_of(h, good.pid).AppStatus, RmStatusRunning);
 
     /* Forced: the agreeing app closes itself, the refusing one is terminated. */
@@ -152,14 +214,14 @@ static void test_refusing_gui_app_stops_everything_unless_forced(void **state)
     assert_int_equal(tu_wait_exit(good.process), 0);
     assert_int_equal(tu_wait_exit(bad.process), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusStopped);
-    assert_false(entry_of(h, bad.pid).bRestartable);  /* terminated: no clean state */
+    assert_false(entry_of(h, bad.pid).bRestartable);  /* it never registered */
 
-    /* Restart brings back the one that closed cleanly only. */
+    /* Restart brings back the registered one only. */
     ResetEvent(good.ready);
     ResetEvent(bad.ready);
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
     assert_true(tu_wait_event(good.ready, NULL));
-    assert_int_equal(entry_of(h, good.pid).AppStatus, RmStatusRestarted);
+    assert_int_equal(entry_of(h, good.pid).AppStatus, RmStatusStopped | RmStatusRestarted);
     assert_int_equal(entry_of(h, bad.pid).AppStatus, RmStatusStopped);
     assert_int_equal(WaitForSingleObject(bad.ready, 0), WAIT_TIMEOUT);
     kill_pid(new_running_pid(h, good.pid));
@@ -183,7 +245,7 @@ static void test_hung_gui_app_is_bounded(void **state)
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_true(GetTickCount() - t0 < TU_WAIT_MS);  /* bounded, not a hang */
     assert_true(holder_running(&a));
-    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusStopped);
@@ -201,13 +263,14 @@ static void test_console_app_gets_ctrl_c_and_comes_back(void **state)
     (void)state;
 
     temp_file(file, L"console.dat");
-    a = holder_start(L"console", file);
+    a = holder_start(L"register-restart console", file);
     h = session_for(file);
     assert_int_equal(entry_of(h, a.pid).ApplicationType, RmConsole);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), 0);  /* its handler saw Ctrl+C */
     e = entry_of(h, a.pid);
     assert_int_equal(e.AppStatus, RmStatusStopped);
+    assert_true(e.bRestartable);
 
     ResetEvent(a.ready);
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
@@ -279,7 +342,7 @@ static void test_console_app_ignoring_ctrl_c(void **state)
     h = session_for(file);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_true(holder_running(&a));
-    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(a.process), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
@@ -287,42 +350,25 @@ static void test_console_app_ignoring_ctrl_c(void **state)
     DeleteFileW(file);
 }
 
-/* Reads the stop log the service fixtures append to. */
-static void read_log(const wchar_t *file, char *buf, size_t cap)
-{
-    HANDLE f = CreateFileW(file, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                           NULL, OPEN_EXISTING, 0, NULL);
-    DWORD n = 0;
-    assert_true(f != INVALID_HANDLE_VALUE);
-    ReadFile(f, buf, (DWORD)cap - 1, &n, NULL);
-    buf[n] = 0;
-    CloseHandle(f);
-}
-
 static void test_services_dependents_first_and_restarted(void **state)
 {
-    wchar_t file[MAX_PATH], base[64], dep[64], deps[80];
+    wchar_t file[MAX_PATH], base[64], dep[64];
     char log[1024], expect[300];
     RM_PROCESS_INFO *apps;
     DWORD h;
-    UINT n, i;
+    UINT n, i, restarted;
     (void)state;
 
     temp_file(file, L"svc.log");
     tu_service_name(base, L"base");
     tu_service_name(dep, L"dep");
-    memset(deps, 0, sizeof(deps));
-    wcscpy(deps, base);
-    assert_true(tu_service_create(base, L"stop", file, NULL));
-    assert_true(tu_service_create(dep, L"stop", file, deps));
-    assert_true(tu_service_start(base) != 0);
-    assert_true(tu_service_start(dep) != 0);
+    tu_service_pair(base, dep, file);
 
     h = session_for(file);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_service_pid(base), 0);
     assert_int_equal(tu_service_pid(dep), 0);
-    read_log(file, log, sizeof(log));
+    tu_read_text(file, log, sizeof(log));
     snprintf(expect, sizeof(expect), "%ls\n%ls\n", dep, base);  /* the dependent first */
     assert_non_null(strstr(log, expect));
     apps = tu_get_list(h, &n, NULL);
@@ -334,10 +380,16 @@ static void test_services_dependents_first_and_restarted(void **state)
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
     assert_true(tu_service_pid(base) != 0);
     assert_true(tu_service_pid(dep) != 0);
+    /* The two entries RmShutdown acted on, now Restarted, and the two new processes. */
     apps = tu_get_list(h, &n, NULL);
-    for (i = 0; i < n; i++)
-        if (apps[i].AppStatus != RmStatusRunning)  /* the old entries */
-            assert_int_equal(apps[i].AppStatus, RmStatusRestarted);
+    assert_int_equal(n, 4);
+    for (i = 0, restarted = 0; i < n; i++) {
+        if (apps[i].AppStatus == (RmStatusStopped | RmStatusRestarted))
+            restarted++;
+        else
+            assert_int_equal(apps[i].AppStatus, RmStatusRunning);
+    }
+    assert_int_equal(restarted, 2);
     free(apps);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     tu_service_remove(dep);
@@ -360,7 +412,7 @@ static void test_service_ignoring_stop(void **state)
     h = session_for(file);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(WaitForSingleObject(p, 0), WAIT_TIMEOUT);
-    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusErrorOnStop);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     /* Forced: its process hosts nothing else, so it goes. */
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_int_equal(WaitForSingleObject(p, TU_WAIT_MS), WAIT_OBJECT_0);
@@ -374,16 +426,31 @@ static void test_only_registered(void **state)
 {
     wchar_t file[MAX_PATH], name[64];
     struct holder a;
-    DWORD h;
+    DWORD h, err;
     (void)state;
 
-    /* Wine cannot say whether an app registered for restart: it counts as not. */
+    /* An app that never registered for restart: nothing is stopped. */
     temp_file(file, L"onlyreg.dat");
     a = holder_start(L"gui", file);
     h = session_for(file);
     assert_int_equal(RmShutdown(h, RmShutdownOnlyRegistered, NULL), ERROR_FAIL_SHUTDOWN);
     assert_true(holder_running(&a));
     assert_int_equal(entry_of(h, a.pid).AppStatus, RmStatusRunning);
+    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
+    holder_end(&a);
+    DeleteFileW(file);
+
+    /* A registered one is stopped on Windows. Wine cannot say that it registered
+     * (E_NOTIMPL), so the DLL counts it as not registered there. */
+    temp_file(file, L"onlyreg-registered.dat");
+    a = holder_start(L"register-restart gui", file);
+    h = session_for(file);
+    err = RmShutdown(h, RmShutdownOnlyRegistered, NULL);
+    todo_wine_int_equal(ERROR_SUCCESS, err);
+    if (err == ERROR_SUCCESS)
+        assert_int_equal(tu_wait_exit(a.process), 0);
+    else
+        assert_true(holder_running(&a));
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     holder_end(&a);
     DeleteFileW(file);
@@ -414,18 +481,18 @@ static void test_filters_mask_shutdown_and_restart(void **state)
     h = session_for(file);
     id = entry_of(h, kept.pid).Process;
     assert_int_equal(RmAddFilter(h, NULL, &id, NULL, RmNoShutdown), ERROR_SUCCESS);
-    closed = holder_start(L"console", file);
+    closed = holder_start(L"register-restart console", file);
     /* No restart for anything run from the fixture's exe (the process filter wins for kept). */
     tu_bin_path(exe, L"rmfixture.exe");
     assert_int_equal(RmAddFilter(h, exe, NULL, NULL, RmNoRestart), ERROR_SUCCESS);
 
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_true(holder_running(&kept));
-    assert_int_equal(entry_of(h, kept.pid).AppStatus, RmStatusShutdownMasked);
+    assert_int_equal(entry_of(h, kept.pid).AppStatus, RmStatusRunning | RmStatusShutdownMasked);
     assert_int_equal(tu_wait_exit(closed.process), 0);
     ResetEvent(closed.ready);
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
-    assert_int_equal(entry_of(h, closed.pid).AppStatus, RmStatusRestartMasked);
+    assert_int_equal(entry_of(h, closed.pid).AppStatus, RmStatusStopped | RmStatusRestartMasked);
     assert_int_equal(WaitForSingleObject(closed.ready, 0), WAIT_TIMEOUT);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     holder_end(&kept);
@@ -469,29 +536,30 @@ static void test_registered_exe_is_closed_and_comes_back(void **state)
     tu_bin_path(src, L"rmfixture.exe");
     tu_bin_path(exe, L"rmcalc.exe");
     assert_true(CopyFileW(src, exe, FALSE));
-    p = tu_spawn_exe(exe, L"");  /* no arguments: a window app */
+    p = tu_spawn_exe(exe, L"register-restart gui -");  /* a window app, registered as calc is */
     assert_non_null(p);
     pid = GetProcessId(p);
     files[0] = exe;
     assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
     assert_int_equal(RmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
     /* It is listed once its window is up. */
-    for (waited = 0; entry_of(h, pid).ApplicationType != RmMainWindow && waited < TU_WAIT_MS; waited += 100)
+    for (waited = 0; type_of(h, pid) != RmMainWindow && waited < TU_WAIT_MS; waited += 100)
         Sleep(100);
+    assert_int_equal(type_of(h, pid), RmMainWindow);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(p), 0);
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
     for (waited = 0; !(new_pid = new_running_pid(h, pid)) && waited < TU_WAIT_MS; waited += 100)
         Sleep(100);
     assert_true(new_pid != 0 && new_pid != pid);
-    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRestarted);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusStopped | RmStatusRestarted);
     kill_pid(new_pid);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     CloseHandle(p);
     DeleteFileW(exe);
 }
 
-/* Forced, apps that agree still close themselves cleanly, and so come back. */
+/* Forced, apps that agree still close themselves cleanly, and come back. */
 static void test_forced_shutdown_still_asks_first(void **state)
 {
     wchar_t file[MAX_PATH];
@@ -500,8 +568,8 @@ static void test_forced_shutdown_still_asks_first(void **state)
     (void)state;
 
     temp_file(file, L"forced-polite.dat");
-    gui = holder_start(L"gui", file);
-    con = holder_start(L"console", file);
+    gui = holder_start(L"register-restart gui", file);
+    con = holder_start(L"register-restart console", file);
     h = session_for(file);
     assert_int_equal(RmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_wait_exit(gui.process), 0);  /* WM_ENDSESSION, not TerminateProcess */
@@ -535,13 +603,13 @@ static void test_filter_masks_a_service(void **state)
     assert_int_equal(RmAddFilter(h, NULL, NULL, name, RmNoShutdown), ERROR_SUCCESS);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_service_pid(name), pid);
-    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusShutdownMasked);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRunning | RmStatusShutdownMasked);
     assert_int_equal(RmRemoveFilter(h, NULL, NULL, name), ERROR_SUCCESS);
     assert_int_equal(RmAddFilter(h, NULL, NULL, name, RmNoRestart), ERROR_SUCCESS);
     assert_int_equal(RmShutdown(h, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tu_service_pid(name), 0);
     assert_int_equal(RmRestart(h, 0, NULL), ERROR_SUCCESS);
-    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusRestartMasked);
+    assert_int_equal(entry_of(h, pid).AppStatus, RmStatusStopped | RmStatusRestartMasked);
     assert_int_equal(tu_service_pid(name), 0);  /* held back by the filter */
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     tu_service_remove(name);
@@ -602,6 +670,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cooperative_gui_app_is_closed_and_restarted),
+        cmocka_unit_test(test_unregistered_app_is_closed_not_restarted),
         cmocka_unit_test(test_refusing_gui_app_stops_everything_unless_forced),
         cmocka_unit_test(test_hung_gui_app_is_bounded),
         cmocka_unit_test(test_console_app_gets_ctrl_c_and_comes_back),
@@ -618,5 +687,5 @@ int main(void)
         cmocka_unit_test(test_registered_exe_is_closed_and_comes_back),
         cmocka_unit_test(test_cancel_from_another_thread),
     };
-    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_default_engine_bounds);
+    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_restore_engine_bounds);
 }

@@ -1,27 +1,17 @@
 /*
  * test_RmStartSession.c - starting and ending sessions: arguments, handles, keys, the
- * limit of 64 per user, reclaiming the sessions of a process that died, and the security
- * of the objects behind a session.
+ * limit of 64 per user, and reclaiming the sessions of a process that died. The security
+ * of the objects behind a session: test_security.
  */
-#include "testutil.h"
-#include "engine/engine.h"
-
-#include <aclapi.h>
-#include <sddl.h>
 #include <wchar.h>
 
-static unsigned live_sessions(void)
-{
-    unsigned n = 99;
-    assert_int_equal(rm_directory_count(&n), 0);
-    return n;
-}
+#include "store.h"
 
 static void test_RmStartSession_bad_arguments(void **state)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1];
     DWORD h = 0xdeadbeef;
-    unsigned before = live_sessions();
+    unsigned before = tu_live_sessions();
     (void)state;
 
     assert_int_equal(RmStartSession(NULL, 0, key), ERROR_BAD_ARGUMENTS);
@@ -29,7 +19,7 @@ static void test_RmStartSession_bad_arguments(void **state)
     assert_int_equal(RmStartSession(&h, 1, key), ERROR_BAD_ARGUMENTS);
     assert_int_equal(RmStartSession(&h, 0x80000000, key), ERROR_BAD_ARGUMENTS);
     assert_int_equal(h, 0xdeadbeef);  /* untouched on failure */
-    assert_int_equal(live_sessions(), before);
+    assert_int_equal(tu_live_sessions(), before);
 }
 
 static void test_RmStartSession_handle_and_key(void **state)
@@ -96,12 +86,12 @@ static void test_RmStartSession_limit_is_64(void **state)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1];
     DWORD h[64], extra;
-    unsigned before = live_sessions(), i, n = 64 - before;
+    unsigned before = tu_live_sessions(), i, n = 64 - before;
     (void)state;
 
     for (i = 0; i < n; i++)
         assert_int_equal(RmStartSession(&h[i], 0, key), ERROR_SUCCESS);
-    assert_int_equal(live_sessions(), 64);
+    assert_int_equal(tu_live_sessions(), 64);
     assert_int_equal(RmStartSession(&extra, 0, key), ERROR_MAX_SESSIONS_REACHED);
     /* joining does not start a session, so it is not refused */
     assert_int_equal(RmJoinSession(&extra, key), ERROR_SUCCESS);
@@ -110,7 +100,7 @@ static void test_RmStartSession_limit_is_64(void **state)
     assert_int_equal(RmStartSession(&h[0], 0, key), ERROR_SUCCESS);
     for (i = 0; i < n; i++)
         assert_int_equal(RmEndSession(h[i]), ERROR_SUCCESS);
-    assert_int_equal(live_sessions(), before);
+    assert_int_equal(tu_live_sessions(), before);
 }
 
 static void test_RmStartSession_reclaims_sessions_of_a_dead_process(void **state)
@@ -118,7 +108,7 @@ static void test_RmStartSession_reclaims_sessions_of_a_dead_process(void **state
     WCHAR key[CCH_RM_SESSION_KEY + 1], ready_name[64];
     HANDLE ready = tu_event(ready_name), child;
     DWORD h[64], extra;
-    unsigned before = live_sessions(), i;
+    unsigned before = tu_live_sessions(), i;
     (void)state;
 
     /* A child takes every slot that is left, then dies without ending any. */
@@ -131,54 +121,12 @@ static void test_RmStartSession_reclaims_sessions_of_a_dead_process(void **state
     CloseHandle(child);
     CloseHandle(ready);
 
-    assert_int_equal(live_sessions(), before);
+    assert_int_equal(tu_live_sessions(), before);
     for (i = 0; i < 64 - before; i++)
         assert_int_equal(RmStartSession(&h[i], 0, key), ERROR_SUCCESS);
     assert_int_equal(RmStartSession(&extra, 0, key), ERROR_MAX_SESSIONS_REACHED);
     for (i = 0; i < 64 - before; i++)
         assert_int_equal(RmEndSession(h[i]), ERROR_SUCCESS);
-}
-
-/* The session's objects admit exactly the user and SYSTEM. */
-static void test_RmStartSession_objects_admit_only_user_and_system(void **state)
-{
-    WCHAR key[CCH_RM_SESSION_KEY + 1], name[RM_OBJECT_NAME_CHARS], what[64];
-    PSECURITY_DESCRIPTOR sd = NULL;
-    PACL dacl = NULL;
-    PSID owner = NULL, system_sid = NULL;
-    const struct rm_security *sec;
-    PSID user_sid = NULL;
-    BOOL present, defaulted;
-    HANDLE section;
-    DWORD h, i;
-    (void)state;
-
-    assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
-    assert_int_equal(rm_security_get(&sec), 0);
-    assert_true(ConvertStringSidToSidW(sec->user_sid, &user_sid));
-    assert_true(ConvertStringSidToSidW(L"S-1-5-18", &system_sid));
-    _snwprintf(what, 64, L"Session.%ls", key);
-    assert_int_equal(rm_object_name(name, what), 0);
-    section = OpenFileMappingW(READ_CONTROL, FALSE, name);
-    assert_non_null(section);
-    assert_int_equal(GetSecurityInfo(section, SE_KERNEL_OBJECT,
-                                     OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
-                                     &owner, NULL, &dacl, NULL, &sd), ERROR_SUCCESS);
-    (void)present; (void)defaulted;
-    assert_non_null(dacl);
-    assert_true(EqualSid(owner, user_sid));
-    assert_int_equal(dacl->AceCount, 2);
-    for (i = 0; i < dacl->AceCount; i++) {
-        ACCESS_ALLOWED_ACE *ace;
-        assert_true(GetAce(dacl, i, (void **)&ace));
-        assert_int_equal(ace->Header.AceType, ACCESS_ALLOWED_ACE_TYPE);
-        assert_true(EqualSid((PSID)&ace->SidStart, i == 0 ? user_sid : system_sid));
-    }
-    LocalFree(sd);
-    LocalFree(user_sid);
-    LocalFree(system_sid);
-    CloseHandle(section);
-    assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
 }
 
 struct churn { DWORD handles[50]; DWORD err; };
@@ -202,7 +150,7 @@ static void test_RmStartSession_from_many_threads(void **state)
 {
     struct churn c[6] = {{{0}, 0}};
     HANDLE t[6];
-    unsigned before = live_sessions();
+    unsigned before = tu_live_sessions();
     int i;
     (void)state;
 
@@ -213,7 +161,7 @@ static void test_RmStartSession_from_many_threads(void **state)
         assert_int_equal(c[i].err, 0);
         CloseHandle(t[i]);
     }
-    assert_int_equal(live_sessions(), before);
+    assert_int_equal(tu_live_sessions(), before);
 }
 
 int main(void)
@@ -225,7 +173,6 @@ int main(void)
         cmocka_unit_test(test_RmStartSession_handles_not_reused_while_open),
         cmocka_unit_test(test_RmStartSession_limit_is_64),
         cmocka_unit_test(test_RmStartSession_reclaims_sessions_of_a_dead_process),
-        cmocka_unit_test(test_RmStartSession_objects_admit_only_user_and_system),
         cmocka_unit_test(test_RmStartSession_from_many_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,8 +12,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "testutil.h"
-#include "reader.h"
+#include "store.h"
 
 DWORD WINAPI RmReserveHeap(DWORD);  /* exported, undocumented, not in the SDK header */
 
@@ -145,7 +144,7 @@ CASE(reg_huge_services_stops_at_null, { LPCWSTR s[2] = {L"svc", NULL};
 CASE(reg_huge_apps_overflow, { RM_UNIQUE_PROCESS one = {1, {0, 0}};
      return RmRegisterResources(e->p, 0, NULL, 0xFFFFFFFF, &one, 0, NULL); })
 CASE(reg_huge_apps_just_past_store, { RM_UNIQUE_PROCESS one = {1, {0, 0}};
-     return RmRegisterResources(e->p, 0, NULL, RM_STORE_SIZE / 20 + 1, &one, 0, NULL); })
+     return RmRegisterResources(e->p, 0, NULL, TU_STORE_BYTES / 20 + 1, &one, 0, NULL); })
 CASE(reg_zero_everything, return RmRegisterResources(e->p, 0, NULL, 0, NULL, 0, NULL))
 CASE(reg_zero_counts_with_arrays, { LPCWSTR f[1] = {NULL}; RM_UNIQUE_PROCESS none = {0, {0, 0}};
      return RmRegisterResources(e->p, 0, f, 0, &none, 0, f); })
@@ -435,16 +434,16 @@ static BYTE filter_buf[512];
 
 static void take(struct snapshot *s)
 {
-    struct rm_registrations r;
+    struct tu_store r;
     memset(s, 0, sizeof(*s));
-    assert_int_equal(tu_read_session(env.key, &r), 0);
+    assert_int_equal(tu_store_read(env.key, &r), 0);
     s->files = r.nfiles; s->processes = r.nprocesses; s->services = r.nservices;
     s->corrupt = r.corrupt;
-    rm_registrations_free(&r);
-    assert_int_equal(tu_read_session(env.other_key, &r), 0);
+    tu_store_free(&r);
+    assert_int_equal(tu_store_read(env.other_key, &r), 0);
     s->other_files = r.nfiles + r.nprocesses + r.nservices;
-    rm_registrations_free(&r);
-    assert_int_equal(rm_directory_count(&s->sessions), 0);
+    tu_store_free(&r);
+    s->sessions = tu_live_sessions();
     /* One buffer for every read: the records hold pointers into it. */
     assert_int_equal(RmGetFilterList(env.p, filter_buf, sizeof(filter_buf), &s->filter_bytes), 0);
     memcpy(s->filters, filter_buf, s->filter_bytes);

@@ -15,17 +15,9 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "testutil.h"
-#include "reader.h"
+#include "store.h"
 
 enum { SESSIONS = 64, THREADS = 8, PROCS = 4, PROC_FILES = 68, TOTAL = 10000 };
-
-static unsigned live_sessions(void)
-{
-    unsigned n = 99;
-    assert_int_equal(rm_directory_count(&n), 0);
-    return n;
-}
 
 static HANDLE spawn_thread(LPTHREAD_START_ROUTINE fn, void *arg)
 {
@@ -79,7 +71,7 @@ static void test_64_sessions_8_threads_10000_files_while_listing(void **state)
     WCHAR keys[SESSIONS][CCH_RM_SESSION_KEY + 1];
     DWORD primary[SESSIONS], joined[SESSIONS], t0;
     HANDLE procs[PROCS];
-    unsigned before = live_sessions(), n, i, s, total = 0, lists = 0, per, extra;
+    unsigned before = tu_live_sessions(), n, i, s, total = 0, lists = 0, per, extra;
     (void)state;
 
     n = SESSIONS - before;  /* 64 unless a process of this user holds some */
@@ -89,7 +81,7 @@ static void test_64_sessions_8_threads_10000_files_while_listing(void **state)
         assert_int_equal(RmStartSession(&primary[s], 0, keys[s]), ERROR_SUCCESS);
         assert_int_equal(RmJoinSession(&joined[s], keys[s]), ERROR_SUCCESS);
     }
-    assert_int_equal(live_sessions(), SESSIONS);
+    assert_int_equal(tu_live_sessions(), SESSIONS);
 
     go = CreateEventW(NULL, TRUE, FALSE, NULL);
     per = (TOTAL - PROCS * PROC_FILES) / (n * THREADS);
@@ -136,10 +128,10 @@ static void test_64_sessions_8_threads_10000_files_while_listing(void **state)
 
     /* Exactly what was registered, each once, in every session. */
     for (s = 0; s < n; s++) {
-        struct rm_registrations regs;
+        struct tu_store regs;
         unsigned expect = 0, sess, th, f;
 
-        assert_int_equal(tu_read_session(keys[s], &regs), 0);
+        assert_int_equal(tu_store_read(keys[s], &regs), 0);
         assert_false(regs.corrupt);
         memset(seen, 0, sizeof(seen));
         for (i = 0; i < regs.nfiles; i++) {
@@ -161,11 +153,11 @@ static void test_64_sessions_8_threads_10000_files_while_listing(void **state)
         if (s < PROCS)
             expect += PROC_FILES;
         assert_int_equal(regs.nfiles, expect);
-        rm_registrations_free(&regs);
+        tu_store_free(&regs);
         assert_int_equal(RmEndSession(joined[s]), ERROR_SUCCESS);
         assert_int_equal(RmEndSession(primary[s]), ERROR_SUCCESS);
     }
-    assert_int_equal(live_sessions(), before);
+    assert_int_equal(tu_live_sessions(), before);
     CloseHandle(go);
 }
 
@@ -223,7 +215,7 @@ static void test_end_session_waits_for_the_running_call(void **state)
 
 /* ---- RmEndSession while other threads keep registering ---- */
 
-struct racer { DWORD handle; unsigned ok, gone, other; };
+struct racer { DWORD handle; volatile LONG ok, gone, other; };
 
 static DWORD WINAPI racer_thread(void *arg)
 {
@@ -232,14 +224,28 @@ static DWORD WINAPI racer_thread(void *arg)
     for (;;) {
         DWORD err = RmRegisterResources(r->handle, 1, one, 0, NULL, 0, NULL);
         if (err == ERROR_SUCCESS)
-            r->ok++;
-        else if (err == ERROR_INVALID_HANDLE && ++r->gone >= 3)
+            InterlockedIncrement(&r->ok);
+        else if (err == ERROR_INVALID_HANDLE && InterlockedIncrement(&r->gone) >= 3)
             return 0;
         else if (err != ERROR_INVALID_HANDLE)
-            r->other++;
+            InterlockedIncrement(&r->other);
         if (r->other)
             return 0;
     }
+}
+
+/* Waits (bounded) until every racer has registered at least once. */
+static void wait_all_registered(struct racer *r, unsigned n)
+{
+    DWORD t0 = GetTickCount();
+    unsigned i = 0;
+    while (i < n && GetTickCount() - t0 < TU_WAIT_MS) {
+        if (r[i].ok > 0)
+            i++;
+        else
+            Sleep(1);
+    }
+    assert_int_equal(i, n);
 }
 
 static void test_end_session_while_threads_register(void **state)
@@ -249,7 +255,8 @@ static void test_end_session_while_threads_register(void **state)
     struct racer r[RACERS];
     HANDLE t[RACERS];
     DWORD h, j;
-    unsigned i, ok = 0;
+    unsigned i;
+    LONG ok = 0;
     (void)state;
 
     assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
@@ -259,18 +266,19 @@ static void test_end_session_while_threads_register(void **state)
         r[i].handle = i % 2 ? j : h;
         t[i] = spawn_thread(racer_thread, &r[i]);
     }
-    Sleep(200);
+    /* Each handle is ended while every racer is in its loop of calls on it. */
+    wait_all_registered(r, RACERS);
     assert_int_equal(RmEndSession(j), ERROR_SUCCESS);
-    Sleep(100);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
     wait_all(t, RACERS, TU_WAIT_MS);
     for (i = 0; i < RACERS; i++) {
         assert_int_equal(r[i].other, 0);
+        assert_true(r[i].ok > 0);
+        assert_int_equal(r[i].gone, 3);  /* it saw the end, and stopped there */
         ok += r[i].ok;
         CloseHandle(t[i]);
     }
-    print_message("%u registrations succeeded before the ends\n", ok);
-    assert_true(ok > 0);
+    print_message("%ld registrations succeeded before the ends\n", ok);
 }
 
 int main(void)

@@ -1,11 +1,14 @@
 /*
  * test_exports.c - the DLL's surface: exactly the 12 export names of the real one, plain
  * (undecorated) on x86 too, bound through the import library to our DLL (not Wine's
- * builtin stub), with a version resource that says "Restart Manager".
+ * builtin stub), with a version resource that says "Restart Manager"; and our header
+ * declaring what mingw-w64's does (sdk_layout.c).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "testutil.h"
+#include "sdk_layout.h"
 
 static const char *const names[12] = {
     "RmAddFilter", "RmCancelCurrentTask", "RmEndSession", "RmGetFilterList",
@@ -47,15 +50,28 @@ static void test_exports_are_exactly_the_twelve(void **state)
     IMAGE_NT_HEADERS *nt = (IMAGE_NT_HEADERS *)(base + dos->e_lfanew);
     IMAGE_DATA_DIRECTORY *dir = &nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXPORT];
     IMAGE_EXPORT_DIRECTORY *exp = (IMAGE_EXPORT_DIRECTORY *)(base + dir->VirtualAddress);
-    DWORD *name_rvas = (DWORD *)(base + exp->AddressOfNames), i;
+    DWORD *name_rvas = (DWORD *)(base + exp->AddressOfNames);
+    DWORD *code_rvas = (DWORD *)(base + exp->AddressOfFunctions);
+    WORD *ordinals = (WORD *)(base + exp->AddressOfNameOrdinals);
+    BOOL named[12] = {FALSE};
+    DWORD i;
     (void)state;
 
     assert_int_equal(exp->NumberOfNames, 12);
     assert_int_equal(exp->NumberOfFunctions, 12);
     for (i = 0; i < 12; i++) {
         const char *name = (const char *)(base + name_rvas[i]);
-        print_message("export %lu: %s\n", i, name);
+        DWORD rva;
+        print_message("export %lu: %s, ordinal %lu\n", i, name, exp->Base + ordinals[i]);
         assert_string_equal(name, names[i]);  /* sorted, plain, no @N */
+        /* Each name has a function of its own, in this DLL: not a forwarder to another. */
+        assert_true(ordinals[i] < 12);
+        assert_false(named[ordinals[i]]);
+        named[ordinals[i]] = TRUE;
+        rva = code_rvas[ordinals[i]];
+        assert_false(rva >= dir->VirtualAddress && rva < dir->VirtualAddress + dir->Size);
+        assert_true(rva < nt->OptionalHeader.SizeOfImage);
+        assert_ptr_equal(base + rva, (BYTE *)GetProcAddress((HMODULE)base, name));
     }
 }
 
@@ -91,24 +107,32 @@ static void test_version_resource_names_restart_manager(void **state)
     free(data);
 }
 
-static void test_structure_layout(void **state)
+/* Our header against mingw-w64's: every size, offset and value a caller compiles in (the
+ * sizes the header itself asserts are only a part of it). */
+static void test_header_matches_mingw_w64(void **state)
 {
+#define RM_ITEM(e) {#e, (long long)(e)},
+    static const struct rm_layout_item ours[] = {
+#include "layout_list.h"
+    };
+#undef RM_ITEM
+    unsigned i;
     (void)state;
-    assert_int_equal(sizeof(RM_UNIQUE_PROCESS), 12);
-    assert_int_equal(sizeof(RM_PROCESS_INFO), 668);
-    assert_int_equal(sizeof(RM_FILTER_INFO), sizeof(void *) == 8 ? 32 : 24);
-    assert_int_equal(offsetof(RM_PROCESS_INFO, strAppName), 12);
-    assert_int_equal(offsetof(RM_PROCESS_INFO, strServiceShortName), 524);
-    assert_int_equal(offsetof(RM_PROCESS_INFO, ApplicationType), 652);
-    assert_int_equal(offsetof(RM_PROCESS_INFO, AppStatus), 656);
-    assert_int_equal(offsetof(RM_PROCESS_INFO, TSSessionId), 660);
-    assert_int_equal(offsetof(RM_PROCESS_INFO, bRestartable), 664);
-    assert_int_equal(offsetof(RM_FILTER_INFO, strFilename), sizeof(void *) == 8 ? 16 : 12);
-    assert_int_equal(CCH_RM_SESSION_KEY, 32);
-    assert_int_equal(RmCritical, 1000);
-    assert_int_equal(RmShutdownOnlyRegistered, 0x10);
-    assert_int_equal(RmRebootReasonDetectedSelf, 0x10);
-    assert_int_equal(RmNoShutdown, 2);
+
+    assert_int_equal(ARRAYSIZE(ours), rm_sdk_layout_count);
+    for (i = 0; i < ARRAYSIZE(ours); i++) {
+        assert_string_equal(ours[i].expr, rm_sdk_layout[i].expr);
+        if (ours[i].value != rm_sdk_layout[i].value)
+            fail_msg("%s: ours %lld, mingw-w64's %lld", ours[i].expr, ours[i].value,
+                     rm_sdk_layout[i].value);
+    }
+    print_message("%u sizes, offsets and values agree with mingw-w64's header\n", i);
+    /* The error codes, which older winerror.h lack and our header then defines (spec §7). */
+    assert_int_equal(ERROR_FAIL_NOACTION_REBOOT, 350);
+    assert_int_equal(ERROR_FAIL_SHUTDOWN, 351);
+    assert_int_equal(ERROR_FAIL_RESTART, 352);
+    assert_int_equal(ERROR_MAX_SESSIONS_REACHED, 353);
+    assert_int_equal(ERROR_REQUEST_OUT_OF_SEQUENCE, 776);
 }
 
 int main(void)
@@ -118,7 +142,7 @@ int main(void)
         cmocka_unit_test(test_exports_are_exactly_the_twelve),
         cmocka_unit_test(test_get_proc_address_finds_every_name),
         cmocka_unit_test(test_version_resource_names_restart_manager),
-        cmocka_unit_test(test_structure_layout),
+        cmocka_unit_test(test_header_matches_mingw_w64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,33 +15,28 @@
 #include <wchar.h>
 
 #include "holders.h"
-#include "reader.h"
-#include "sys/sys.h"
+#include "store.h"
+#include "sys/nt.h"  /* declarations only: the handle table's layout */
 
-static unsigned live_sessions(void)
-{
-    unsigned n = 99;
-    assert_int_equal(rm_directory_count(&n), 0);
-    return n;
-}
-
-/* Handles this process holds, from the system handle table. Wine quirk: GetProcessHandleCount
- * answers 0 there, so it cannot see a leak. */
+/* Handles this process holds, from the system handle table (ntdll looked up here, not
+ * through the DLL). Wine quirk: GetProcessHandleCount answers 0 there, so it cannot see
+ * a leak; the table works on Windows and Wine alike. */
 static unsigned own_handles(void)
 {
-    const struct rm_sys *nt = rm_sys();
+    rm_NtQuerySystemInformation_fn query = (rm_NtQuerySystemInformation_fn)(void (*)(void))
+        GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation");
     ULONG size = 1 << 22, ret = 0;
     struct rm_nt_handle_table *t = NULL;
     ULONG_PTR i;
     unsigned n = 0;
     LONG status;
 
-    assert_non_null(nt->NtQuerySystemInformation);
+    assert_non_null(query);
     for (;;) {
         free(t);
         t = malloc(size);
         assert_non_null(t);
-        status = nt->NtQuerySystemInformation(RM_SystemExtendedHandleInformation, t, size, &ret);
+        status = query(RM_SystemExtendedHandleInformation, t, size, &ret);
         if (status != STATUS_INFO_LENGTH_MISMATCH)
             break;
         size *= 2;
@@ -63,10 +58,10 @@ static void kill_and_wait(HANDLE process)
 /* TRUE if a named section of this session still exists (someone holds it open). */
 static BOOL store_exists(const WCHAR *key)
 {
-    WCHAR name[RM_OBJECT_NAME_CHARS], what[64];
+    WCHAR name[TU_OBJECT_NAME_CHARS], what[64];
     HANDLE h;
     _snwprintf(what, 64, L"Session.%ls", key);
-    assert_int_equal(rm_object_name(name, what), 0);
+    tu_object_name(name, what);
     h = OpenFileMappingW(FILE_MAP_READ, FALSE, name);
     if (h)
         CloseHandle(h);
@@ -91,7 +86,7 @@ static void test_primary_killed_1000_times_nothing_leaks(void **state)
     /* The DLL opens its per-process objects once; let it do so before counting. */
     assert_int_equal(RmStartSession(&scratch, 0, keys[0]), 0);
     assert_int_equal(RmEndSession(scratch), 0);
-    before = live_sessions();
+    before = tu_live_sessions();
     assert_true(before + BATCH <= 64);
     handles_before = own_handles();
     tu_temp_path(keyfile, L"keys");
@@ -112,7 +107,7 @@ static void test_primary_killed_1000_times_nothing_leaks(void **state)
             assert_int_equal(RmJoinSession(&joined[i], keys[i]), ERROR_SUCCESS);
         }
         CloseHandle(f);
-        assert_int_equal(live_sessions(), before + BATCH);
+        assert_int_equal(tu_live_sessions(), before + BATCH);
 
         kill_and_wait(child);
         CloseHandle(child);
@@ -129,7 +124,7 @@ static void test_primary_killed_1000_times_nothing_leaks(void **state)
             assert_false(store_exists(keys[i]));
             assert_int_equal(RmJoinSession(&scratch, keys[i]), ERROR_SESSION_CREDENTIAL_CONFLICT);
         }
-        assert_int_equal(live_sessions(), before);
+        assert_int_equal(tu_live_sessions(), before);
         done += BATCH;
     }
     handles_after = own_handles();
@@ -143,9 +138,9 @@ static void test_primary_killed_1000_times_nothing_leaks(void **state)
 static void test_secondary_killed_holding_the_lock(void **state)
 {
     enum { BATCH = 2000 };
-    WCHAR key[CCH_RM_SESSION_KEY + 1], name[RM_OBJECT_NAME_CHARS], what[64];
+    WCHAR key[CCH_RM_SESSION_KEY + 1], name[TU_OBJECT_NAME_CHARS], what[64];
     LPCWSTR after[1] = {L"C:\\after-the-kill.txt"};
-    struct rm_registrations regs;
+    struct tu_store regs;
     HANDLE mutex, child = NULL;
     DWORD h, start = GetTickCount(), r = WAIT_TIMEOUT;
     unsigned i, tries = 0, target;
@@ -153,7 +148,7 @@ static void test_secondary_killed_holding_the_lock(void **state)
 
     assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
     _snwprintf(what, 64, L"Session.%ls.Lock", key);
-    assert_int_equal(rm_object_name(name, what), 0);
+    tu_object_name(name, what);
     mutex = OpenMutexW(SYNCHRONIZE | MUTEX_MODIFY_STATE, FALSE, name);
     assert_non_null(mutex);
 
@@ -164,13 +159,13 @@ static void test_secondary_killed_holding_the_lock(void **state)
             child = tu_spawn_fixture(L"register-batches %ls %u C:\\b\\f", key, BATCH);
             assert_non_null(child);
             tries++;
-            assert_int_equal(tu_read_session(key, &regs), 0);
+            assert_int_equal(tu_store_read(key, &regs), 0);
             target = regs.nfiles + 2 * BATCH;
-            rm_registrations_free(&regs);
+            tu_store_free(&regs);
             do {
-                assert_int_equal(tu_read_session(key, &regs), 0);
+                assert_int_equal(tu_store_read(key, &regs), 0);
                 i = regs.nfiles;
-                rm_registrations_free(&regs);
+                tu_store_free(&regs);
             } while (i < target && WaitForSingleObject(child, 10) == WAIT_TIMEOUT &&
                      GetTickCount() - start < TU_WAIT_MS);
         }
@@ -199,7 +194,7 @@ static void test_secondary_killed_holding_the_lock(void **state)
 
     /* Whole batches only, nothing corrupt, and the session still takes registrations. */
     assert_int_equal(RmRegisterResources(h, 1, after, 0, NULL, 0, NULL), ERROR_SUCCESS);
-    assert_int_equal(tu_read_session(key, &regs), 0);
+    assert_int_equal(tu_store_read(key, &regs), 0);
     assert_false(regs.corrupt);
     assert_true(regs.nfiles >= 1);
     assert_int_equal((regs.nfiles - 1) % BATCH, 0);
@@ -210,7 +205,7 @@ static void test_secondary_killed_holding_the_lock(void **state)
     }
     assert_true(wcscmp(regs.files[regs.nfiles - 1], L"C:\\after-the-kill.txt") == 0);
     print_message("%u whole batches were kept\n", (regs.nfiles - 1) / BATCH);
-    rm_registrations_free(&regs);
+    tu_store_free(&regs);
     CloseHandle(mutex);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
 }
@@ -309,6 +304,16 @@ static void test_holders_exit_during_RmGetList(void **state)
     DeleteFileW(file);
 }
 
+/* The killer starts at the first progress past 0: RmShutdown has found every holder by
+ * then (it reports 0 before it looks), so each one dies while the engine deals with it. */
+static HANDLE killer_thread;
+
+static void start_killer_on_progress(UINT percent)
+{
+    if (percent > 0 && !killer_thread)
+        killer_thread = CreateThread(NULL, 0, killer, (void *)(ULONG_PTR)100, 0, NULL);
+}
+
 static void test_holders_exit_during_RmShutdown(void **state)
 {
     WCHAR file[MAX_PATH], key[CCH_RM_SESSION_KEY + 1];
@@ -323,9 +328,10 @@ static void test_holders_exit_during_RmShutdown(void **state)
     start_holders(file, L"gui-hang");
     h = session_for(file, key);
     killer_done = 0;
-    t = CreateThread(NULL, 0, killer, (void *)(ULONG_PTR)100, 0, NULL);
+    killer_thread = NULL;
     t0 = GetTickCount();
-    err = RmShutdown(h, RmForceShutdown, NULL);
+    err = RmShutdown(h, RmForceShutdown, start_killer_on_progress);
+    assert_non_null(t = killer_thread);
     print_message("RmShutdown while holders die: %lu after %lu ms\n", err, GetTickCount() - t0);
     assert_true(err == ERROR_SUCCESS || err == ERROR_FAIL_SHUTDOWN);
     assert_true(GetTickCount() - t0 < 60000);
@@ -335,6 +341,7 @@ static void test_holders_exit_during_RmShutdown(void **state)
         assert_int_equal(WaitForSingleObject(holders[i], TU_WAIT_MS), WAIT_OBJECT_0);
     n = ARRAYSIZE(apps);
     assert_int_equal(RmGetList(h, &need, &n, apps, &reasons), ERROR_SUCCESS);
+    assert_int_equal(n, HOLDERS);  /* every holder RmShutdown found, none running now */
     for (i = 0; i < n; i++)
         assert_true(apps[i].AppStatus == RmStatusStopped || apps[i].AppStatus == RmStatusStoppedOther);
     end_holders();
@@ -388,5 +395,5 @@ int main(void)
         cmocka_unit_test(test_holders_exit_during_RmShutdown),
         cmocka_unit_test(test_service_deleted_during_RmShutdown),
     };
-    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_default_engine_bounds);
+    return cmocka_run_group_tests(tests, tu_short_engine_bounds, tu_restore_engine_bounds);
 }

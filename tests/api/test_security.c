@@ -17,24 +17,20 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "testutil.h"
-#include "engine/engine.h"
-
 #include <aclapi.h>
 #include <sddl.h>
+
+#include "store.h"
 
 static void check_object(HANDLE h, const WCHAR *what)
 {
     PSECURITY_DESCRIPTOR sd = NULL;
-    PSID owner = NULL, user = NULL, system_sid = NULL;
-    const struct rm_security *sec;
+    PSID owner = NULL, user = tu_user_sid(), system_sid = NULL;
     SECURITY_DESCRIPTOR_CONTROL control = 0;
     DWORD revision, i;
     PACL dacl = NULL;
 
     assert_non_null(h);
-    assert_int_equal(rm_security_get(&sec), 0);
-    assert_true(ConvertStringSidToSidW(sec->user_sid, &user));
     assert_true(ConvertStringSidToSidW(L"S-1-5-18", &system_sid));
     assert_int_equal(GetSecurityInfo(h, SE_KERNEL_OBJECT,
                                      OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
@@ -59,15 +55,15 @@ static void check_object(HANDLE h, const WCHAR *what)
 
 static HANDLE open_section(const WCHAR *what, DWORD access)
 {
-    WCHAR name[RM_OBJECT_NAME_CHARS];
-    assert_int_equal(rm_object_name(name, what), 0);
+    WCHAR name[TU_OBJECT_NAME_CHARS];
+    tu_object_name(name, what);
     return OpenFileMappingW(access, FALSE, name);
 }
 
 static HANDLE open_mutex(const WCHAR *what)
 {
-    WCHAR name[RM_OBJECT_NAME_CHARS];
-    assert_int_equal(rm_object_name(name, what), 0);
+    WCHAR name[TU_OBJECT_NAME_CHARS];
+    tu_object_name(name, what);
     return OpenMutexW(READ_CONTROL, FALSE, name);
 }
 
@@ -162,7 +158,7 @@ static void test_a_key_one_digit_off_never_joins(void **state)
 struct forged {
     HANDLE section;
     uint8_t *base;
-    struct rm_store_header *header;
+    struct tu_store_header *header;
     uint8_t *log;
 };
 
@@ -175,8 +171,8 @@ static void forge_open(struct forged *f, const WCHAR *key)
     f->base = MapViewOfFile(f->section, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, FORGE_BYTES);
     assert_non_null(f->base);
     assert_non_null(VirtualAlloc(f->base, FORGE_BYTES, MEM_COMMIT, PAGE_READWRITE));
-    f->header = (struct rm_store_header *)f->base;
-    f->log = f->base + sizeof(struct rm_store_header);
+    f->header = (struct tu_store_header *)f->base;
+    f->log = f->base + sizeof(struct tu_store_header);
 }
 
 static void forge_close(struct forged *f)
@@ -202,7 +198,7 @@ static void test_forged_header_gives_errors_not_crashes(void **state)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1];
     LPCWSTR files[1] = {L"C:\\real.txt"};
-    struct rm_store_header saved;
+    struct tu_store_header saved;
     struct forged f;
     DWORD p, j, joined;
     (void)state;
@@ -247,11 +243,6 @@ static void forge_append(struct forged *f, const void *rec, uint32_t bytes, BOOL
     }
 }
 
-static uint32_t put_process(uint8_t *dst, DWORD pid, const FILETIME *start)
-{
-    return rm_record_put_process(dst, pid, start->dwLowDateTime, start->dwHighDateTime);
-}
-
 static void test_joined_process_cannot_widen_a_shutdown(void **state)
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1], file[MAX_PATH], other[MAX_PATH], r1[64], r2[64];
@@ -288,11 +279,11 @@ static void test_joined_process_cannot_widen_a_shutdown(void **state)
     /* Around it: the true identity written past the commit point, and committed behind a
      * record that is not one. */
     forge_open(&f, key);
-    n = put_process(rec, GetProcessId(bystander), &start);
+    n = tu_put_process_record(rec, GetProcessId(bystander), &start);
     forge_append(&f, rec, n, FALSE);
     memset(rec, 0xEE, 8);                    /* kind and size that mean nothing */
     forge_append(&f, rec, 8, TRUE);
-    n = put_process(rec, GetProcessId(bystander), &start);
+    n = tu_put_process_record(rec, GetProcessId(bystander), &start);
     forge_append(&f, rec, n, TRUE);
     forge_close(&f);
     assert_int_equal(RmShutdown(j, RmForceShutdown, NULL), ERROR_SESSION_CREDENTIAL_CONFLICT);

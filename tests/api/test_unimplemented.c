@@ -7,16 +7,16 @@
 
 DWORD WINAPI RmReserveHeap(DWORD);  /* exported, undocumented, not in the SDK header */
 
-static void test_argument_checks_come_first(void **state)
+/* Every bad argument gives ERROR_BAD_ARGUMENTS whatever the handle: the arguments are
+ * checked before the handle and the caller's role (api.c). */
+static void bad_arguments_on(DWORD h)
 {
-    WCHAR key[CCH_RM_SESSION_KEY + 1];
     RM_UNIQUE_PROCESS p = {1, {0, 0}};
     UINT needed, n = 1;
-    DWORD h, reasons, cb;
+    DWORD reasons, cb;
     BYTE buf[8];
-    (void)state;
 
-    assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
+    print_message("handle %lu\n", h);
     assert_int_equal(RmGetList(h, NULL, &n, NULL, &reasons), ERROR_BAD_ARGUMENTS);
     assert_int_equal(RmGetList(h, &needed, NULL, NULL, &reasons), ERROR_BAD_ARGUMENTS);
     assert_int_equal(RmGetList(h, &needed, &n, NULL, &reasons), ERROR_BAD_ARGUMENTS);
@@ -32,6 +32,24 @@ static void test_argument_checks_come_first(void **state)
     assert_int_equal(RmRemoveFilter(h, L"C:\\a.exe", NULL, L"svc"), ERROR_BAD_ARGUMENTS);
     assert_int_equal(RmGetFilterList(h, buf, sizeof(buf), NULL), ERROR_BAD_ARGUMENTS);
     assert_int_equal(RmGetFilterList(h, NULL, 8, &cb), ERROR_BAD_ARGUMENTS);
+    assert_int_equal(RmRegisterResources(h, 1, NULL, 0, NULL, 0, NULL), ERROR_BAD_ARGUMENTS);
+}
+
+static void test_argument_checks_come_first(void **state)
+{
+    WCHAR key[CCH_RM_SESSION_KEY + 1];
+    DWORD h, joined, ended;
+    (void)state;
+
+    assert_int_equal(RmStartSession(&ended, 0, key), ERROR_SUCCESS);
+    assert_int_equal(RmEndSession(ended), ERROR_SUCCESS);
+    assert_int_equal(RmStartSession(&h, 0, key), ERROR_SUCCESS);
+    assert_int_equal(RmJoinSession(&joined, key), ERROR_SUCCESS);
+    bad_arguments_on(h);        /* the primary */
+    bad_arguments_on(joined);   /* a joined handle, refused the primary's calls otherwise */
+    bad_arguments_on(ended);    /* a handle that was ended */
+    bad_arguments_on(777777);   /* one never issued */
+    assert_int_equal(RmEndSession(joined), ERROR_SUCCESS);
     assert_int_equal(RmEndSession(h), ERROR_SUCCESS);
 }
 

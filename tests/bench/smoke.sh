@@ -6,8 +6,13 @@ set -eu
 json=$1
 shift
 rm -f "$json"
+# The path as the program sees it: under Wine, drive Z: is /; on Windows it has a drive.
+case $json in
+  [A-Za-z]:*) out=${json//\//\\} ;;
+  *) out="Z:${json//\//\\}" ;;
+esac
 "$@" --processes 2 --files-per-process 2 --files 1 --held 0 --reps 1 --memory-reps 1 \
-     --gui-apps 1 --gui-rounds 1 --out "Z:${json//\//\\}" </dev/null
+     --gui-apps 1 --gui-rounds 1 --out "$out" </dev/null
 if command -v python3 >/dev/null 2>&1; then
   python3 -m json.tool "$json" >/dev/null
 elif command -v jq >/dev/null 2>&1; then

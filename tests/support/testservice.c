@@ -5,6 +5,7 @@
  * even with what a failed run left behind. Every wait is bounded by TU_WAIT_MS.
  */
 #include <stdio.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "testutil.h"
@@ -87,6 +88,18 @@ DWORD tu_service_start(const wchar_t *name)
     }
     CloseServiceHandle(scm);
     return pid;
+}
+
+void tu_service_pair(const wchar_t *base, const wchar_t *dep, const wchar_t *file)
+{
+    wchar_t deps[260];
+
+    memset(deps, 0, sizeof(deps));  /* a double-NUL-terminated list of one */
+    wcsncpy(deps, base, ARRAYSIZE(deps) - 2);
+    assert_true(tu_service_create(base, L"stop", file, NULL));
+    assert_true(tu_service_create(dep, L"stop", file, deps));
+    assert_true(tu_service_start(base) != 0);
+    assert_true(tu_service_start(dep) != 0);
 }
 
 DWORD tu_service_pid(const wchar_t *name)

@@ -191,3 +191,47 @@ BOOL tu_read_handle(const wchar_t *path, DWORD *handle)
     CloseHandle(h);
     return ok;
 }
+
+void tu_read_text(const wchar_t *path, char *buf, size_t cap)
+{
+    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                           NULL, OPEN_EXISTING, 0, NULL);
+    DWORD n = 0;
+    assert_true(f != INVALID_HANDLE_VALUE);
+    ReadFile(f, buf, (DWORD)cap - 1, &n, NULL);
+    buf[n] = 0;
+    CloseHandle(f);
+}
+
+/* ---- todo_wine ---- */
+
+int rm_test_on_wine(void)
+{
+    static int on_wine = -1;
+    if (on_wine < 0)
+        on_wine = GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
+    return on_wine;
+}
+
+int tu_todo_wine_fails(int on_wine, int as_on_windows)
+{
+    return on_wine ? as_on_windows : !as_on_windows;
+}
+
+void tu_todo_wine(int as_on_windows, long long windows_value, long long got, const char *expr,
+                  const char *file, int line)
+{
+    int wine = rm_test_on_wine();
+
+    if (wine)
+        print_message("todo_wine: %s:%d %s: Windows gives %lld, Wine gave %lld\n", file, line,
+                      expr, windows_value, got);
+    if (!tu_todo_wine_fails(wine, as_on_windows))
+        return;
+    if (wine)
+        print_error("%s:%d %s: Wine now gives what Windows gives (%lld): remove the todo_wine "
+                    "mark\n", file, line, expr, got);
+    else
+        print_error("%s:%d %s: %lld, Windows gives %lld\n", file, line, expr, got, windows_value);
+    _fail(file, line);
+}

@@ -104,7 +104,7 @@ static void test_restart_around_a_command(void **state)
 
     tu_temp_path(file, L"restart.dat");
     assert_true(tu_create_file(file));
-    h = holder_start(L"gui", file);
+    h = holder_start(L"register-restart gui", file);  /* Windows restarts registered apps */
     ResetEvent(h.ready);
     /* The command run while the app is closed: our fixture's usage error (exit 160). */
     tu_bin_path(fixture, L"rmfixture.exe");
@@ -314,8 +314,9 @@ static void test_folder_restart(void **state)
     (void)state;
 
     tree_make(&t, L"restart-folder");
-    console = holder_start(L"console", t.x);
-    window = holder_start(L"gui", t.y);
+    /* Registered for restart: the only apps Windows restarts. */
+    console = holder_start(L"register-restart console", t.x);
+    window = holder_start(L"register-restart gui", t.y);
     ResetEvent(console.ready);
     ResetEvent(window.ready);
     swprintf(args, ARRAYSIZE(args), L"restart --recursive \"%ls\" -- cmd.exe /c echo replacing-now",

@@ -44,7 +44,7 @@ static void test_filter_and_progress(void **state)
     tu_temp_path(file, L"filter.dat");
     assert_true(tu_create_file(file));
     kept = holder_start(L"gui", file);
-    closed = holder_start(L"gui", file);
+    closed = holder_start(L"register-restart gui", file);  /* Windows restarts registered apps */
     sample(exe, L"filter_and_progress.exe");
     swprintf(args, ARRAYSIZE(args), L"\"%ls\" %lu", file, kept.pid);
     ResetEvent(closed.ready);
@@ -74,8 +74,8 @@ static void test_primary_and_secondary_installer(void **state)
     tu_temp_path(b, L"secondary.dat");
     assert_true(tu_create_file(a));
     assert_true(tu_create_file(b));
-    ha = holder_start(L"gui", a);
-    hb = holder_start(L"gui", b);
+    ha = holder_start(L"register-restart gui", a);
+    hb = holder_start(L"register-restart gui", b);
     ResetEvent(ha.ready);
     ResetEvent(hb.ready);
     sample(exe, L"primary_installer.exe");

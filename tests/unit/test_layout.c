@@ -87,6 +87,102 @@ static void test_record_damage_is_refused(void **state)
     assert_int_equal(rm_record_next(log, used, &offset, &rec, text_buf), -1);
 }
 
+static struct rm_record sample_app(const uint16_t *name, uint32_t nname, const uint16_t *svc,
+                                   uint32_t nsvc)
+{
+    struct rm_record app;
+    memset(&app, 0, sizeof(app));
+    app.pid = 4242;
+    app.start_low = 0x1111;
+    app.start_high = 0x2222;
+    app.app_type = 3;         /* RmService */
+    app.status = 0x0A;        /* Stopped | Restarted */
+    app.ts_session = 1;
+    app.restartable = 1;
+    app.text = (uint16_t *)name;
+    app.nchars = nname;
+    app.service = (uint16_t *)svc;
+    app.nchars_service = nsvc;
+    return app;
+}
+
+static void test_record_app_roundtrip(void **state)
+{
+    static const uint16_t name[] = {'E', 'd', 'i', 't'}, svc[] = {'s', 'v', 'c'};
+    uint8_t log[256];
+    struct rm_record app = sample_app(name, 4, svc, 3), rec;
+    uint32_t used, offset = 0;
+    (void)state;
+
+    used = rm_record_put_app(log, &app);
+    assert_int_equal(used, rm_record_app_size(4, 3));
+    assert_int_equal(used % 4, 0);
+    used += rm_record_put_app(log + used, &(struct rm_record){ .app_type = 1, .status = 1 });
+    assert_int_equal(rm_record_next(log, used, &offset, &rec, text_buf), 1);
+    assert_int_equal(rec.kind, RM_RECORD_APP);
+    assert_int_equal(rec.pid, 4242);
+    assert_int_equal(rec.start_low, 0x1111);
+    assert_int_equal(rec.start_high, 0x2222);
+    assert_int_equal(rec.app_type, 3);
+    assert_int_equal(rec.status, 0x0A);
+    assert_int_equal(rec.ts_session, 1);
+    assert_int_equal(rec.restartable, 1);
+    assert_int_equal(rec.nchars, 4);
+    assert_memory_equal(rec.text, name, sizeof(name));
+    assert_int_equal(rec.text[4], 0);
+    assert_int_equal(rec.nchars_service, 3);
+    assert_memory_equal(rec.service, svc, sizeof(svc));
+    assert_int_equal(rec.service[3], 0);
+    /* A process with no name and no service reads back empty. */
+    assert_int_equal(rm_record_next(log, used, &offset, &rec, text_buf), 1);
+    assert_int_equal(rec.nchars, 0);
+    assert_int_equal(rec.nchars_service, 0);
+    assert_int_equal(rec.text[0], 0);
+    assert_int_equal(offset, used);
+}
+
+/* Every field that is not what a writer of this layout puts there is refused. */
+static void test_record_app_damage_is_refused(void **state)
+{
+    static const uint16_t name[] = {'a', 'b'}, svc[] = {'s'};
+    static const struct { uint32_t at, value; } damage[] = {
+        { 4, 0 },                 /* size too small */
+        { 20, 6 },                /* no such RM_APP_TYPE */
+        { 20, 999 },
+        { 24, 0x100 },            /* a status bit RM_APP_STATUS does not have */
+        { 32, 2 },                /* restartable is a BOOL */
+        { 36, 3 },                /* name length disagrees with the size */
+        { 36, 256 },              /* longer than CCH_RM_MAX_APP_NAME */
+        { 40, 0 },                /* service length disagrees with the size */
+        { 40, 257 },              /* longer than a service name can be */
+        { 44, 0 },                /* an embedded NUL in the name */
+        { 48, 0 },                /* ... in the service */
+    };
+    uint8_t log[128], bad[128];
+    struct rm_record app = sample_app(name, 2, svc, 1), rec;
+    uint32_t used, offset;
+    unsigned i;
+    (void)state;
+
+    used = rm_record_put_app(log, &app);
+    for (i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
+        memcpy(bad, log, used);
+        if (damage[i].at >= 44)
+            bad[damage[i].at] = bad[damage[i].at + 1] = 0;
+        else
+            put_u32(bad + damage[i].at, damage[i].value);
+        offset = 0;
+        assert_int_equal(rm_record_next(bad, used, &offset, &rec, text_buf), -1);
+        assert_int_equal(offset, 0);
+    }
+    /* Cut short. */
+    offset = 0;
+    assert_int_equal(rm_record_next(log, used - 4, &offset, &rec, text_buf), -1);
+    /* Undamaged, it reads. */
+    offset = 0;
+    assert_int_equal(rm_record_next(log, used, &offset, &rec, text_buf), 1);
+}
+
 static void test_store_header_checks(void **state)
 {
     struct rm_store_header h;
@@ -131,6 +227,8 @@ int main(void)
         cmocka_unit_test(test_record_text_roundtrip),
         cmocka_unit_test(test_record_process_roundtrip),
         cmocka_unit_test(test_record_damage_is_refused),
+        cmocka_unit_test(test_record_app_roundtrip),
+        cmocka_unit_test(test_record_app_damage_is_refused),
         cmocka_unit_test(test_store_header_checks),
         cmocka_unit_test(test_directory_header),
     };

@@ -9,25 +9,20 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "testutil.h"
-#include "reader.h"
+#include "util/util.h"
+#include "store.h"
 
 #define MAX_RUNS 400
 
-static unsigned live_sessions(void)
-{
-    unsigned n = 99;
-    assert_int_equal(rm_directory_count(&n), 0);
-    return n;
-}
-
+/* Counted with the tests' own reader (tests/support/store.c), not the core's. */
 static unsigned registered(const WCHAR *key)
 {
-    struct rm_registrations r;
+    struct tu_store r;
     unsigned n;
-    assert_int_equal(tu_read_session(key, &r), 0);
+    assert_int_equal(tu_store_read(key, &r), 0);
+    assert_false(r.corrupt);
     n = r.nfiles + r.nprocesses + r.nservices;
-    rm_registrations_free(&r);
+    tu_store_free(&r);
     return n;
 }
 
@@ -73,22 +68,22 @@ static DWORD op_start(void)
 static void check_start(DWORD err, BOOL failed)
 {
     if (!err) {
-        assert_int_equal(live_sessions(), sessions_before + 1);
+        assert_int_equal(tu_live_sessions(), sessions_before + 1);
         assert_int_equal(RmEndSession(started), 0);
         return;
     }
     assert_true(failed);
     assert_int_equal(err, ERROR_OUTOFMEMORY);
     assert_int_equal(started, 0xdeadbeef);
-    assert_int_equal(live_sessions(), sessions_before);
+    assert_int_equal(tu_live_sessions(), sessions_before);
 }
 
 static void test_oom_RmStartSession(void **state)
 {
     (void)state;
-    sessions_before = live_sessions();
+    sessions_before = tu_live_sessions();
     assert_true(sweep("RmStartSession", op_start, check_start) >= 1);
-    assert_int_equal(live_sessions(), sessions_before);
+    assert_int_equal(tu_live_sessions(), sessions_before);
 }
 
 /* ---- RmJoinSession ---- */
@@ -276,6 +271,58 @@ static void test_oom_filters(void **state)
     assert_int_equal(RmEndSession(primary), 0);
 }
 
+/* ---- RmShutdown: its record reaches RmGetList, also when writing it failed ---- */
+
+static DWORD refusing_pid;
+
+static DWORD op_shutdown(void)
+{
+    return RmShutdown(primary, 0, NULL);
+}
+
+/* The app refused: whatever failed for memory at the end of the call (writing the record
+ * into the session), the next RmGetList lists it Running | ErrorOnStop. A run stopped
+ * earlier by the failure returns ERROR_OUTOFMEMORY, having closed nothing. */
+static void check_shutdown(DWORD err, BOOL failed)
+{
+    RM_PROCESS_INFO apps[4];
+    UINT needed = 0, n = 4, i;
+    DWORD reasons, status = 0;
+
+    assert_true(err == ERROR_FAIL_SHUTDOWN || (failed && err == ERROR_OUTOFMEMORY));
+    assert_int_equal(RmGetList(primary, &needed, &n, apps, &reasons), 0);
+    for (i = 0; i < n; i++)
+        if (apps[i].Process.dwProcessId == refusing_pid)
+            status = apps[i].AppStatus;
+    if (err == ERROR_FAIL_SHUTDOWN)
+        assert_int_equal(status, RmStatusRunning | RmStatusErrorOnStop);
+    else
+        assert_true(status == RmStatusRunning || status == (RmStatusRunning | RmStatusErrorOnStop));
+}
+
+static void test_oom_RmShutdown_record(void **state)
+{
+    WCHAR file[MAX_PATH], ready[64];
+    HANDLE e = tu_event(ready), holder;
+    LPCWSTR files[1] = {file};
+    (void)state;
+
+    tu_temp_path(file, L"oom-refuse.dat");
+    assert_true(tu_create_file(file));
+    holder = tu_spawn_fixture(L"with-file \"%ls\" gui-refuse %ls", file, ready);
+    assert_true(tu_wait_event(e, holder));
+    refusing_pid = GetProcessId(holder);
+    assert_int_equal(RmStartSession(&primary, 0, pkey), 0);
+    assert_int_equal(RmRegisterResources(primary, 1, files, 0, NULL, 0, NULL), 0);
+    assert_true(sweep("RmShutdown", op_shutdown, check_shutdown) >= 1);
+    assert_int_equal(RmEndSession(primary), 0);
+    TerminateProcess(holder, 0);
+    WaitForSingleObject(holder, TU_WAIT_MS);
+    CloseHandle(holder);
+    CloseHandle(e);
+    DeleteFileW(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_oom_RmRegisterResources),
         cmocka_unit_test(test_oom_RmGetList),
         cmocka_unit_test(test_oom_filters),
+        cmocka_unit_test(test_oom_RmShutdown_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,19 +17,21 @@ const wchar_t *rmctl_type_name(RM_APP_TYPE type)
     }
 }
 
+/* AppStatus is an OR of bits that tell the app's history (Stopped | Restarted): the name
+ * of its latest step. */
 const wchar_t *rmctl_status_name(ULONG status)
 {
-    switch (status) {
-    case RmStatusRunning: return L"running";
-    case RmStatusStopped: return L"stopped";
-    case RmStatusStoppedOther: return L"gone";
-    case RmStatusRestarted: return L"restarted";
-    case RmStatusErrorOnStop: return L"not-closed";
-    case RmStatusErrorOnRestart: return L"not-back";
-    case RmStatusShutdownMasked: return L"kept";
-    case RmStatusRestartMasked: return L"held-back";
-    default: return L"unknown";
-    }
+    static const struct { ULONG bit; const wchar_t *name; } steps[] = {
+        { RmStatusRestartMasked, L"held-back" }, { RmStatusErrorOnRestart, L"not-back" },
+        { RmStatusRestarted, L"restarted" }, { RmStatusShutdownMasked, L"kept" },
+        { RmStatusErrorOnStop, L"not-closed" }, { RmStatusStoppedOther, L"gone" },
+        { RmStatusStopped, L"stopped" }, { RmStatusRunning, L"running" },
+    };
+    unsigned i;
+    for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+        if (status & steps[i].bit)
+            return steps[i].name;
+    return L"unknown";
 }
 
 const wchar_t *rmctl_error_text(DWORD err)
