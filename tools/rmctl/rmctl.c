@@ -62,14 +62,14 @@ static DWORD active_session = (DWORD)-1;
  * its process parameters (see hide_std_handles). */
 static HANDLE std_in, std_out, std_err;
 
-/* Everything a Windows process starts without STARTF_USESTDHANDLES gets the starter's
- * standard handles, and under Wine even when it asks for no inheritance (measured, Wine
- * 8.0: SetHandleInformation(HANDLE_FLAG_INHERIT, 0) on them changed nothing). Wine's
- * desktop process, started by the first window call of a prefix, gets stderr that way and
- * keeps it for its whole life: a reader of our output would never see EOF. So the handles
- * live only in the C runtime (which keeps its own copy for printf) and nothing started on
- * rmctl's behalf, by Wine or the DLL, receives them. On Windows nothing started on our
- * behalf would use them either. */
+/* Under Wine a process gets the standard handles its starter names (in STARTUPINFO, else
+ * the starter's own), without handle inheritance and even when they are not inheritable
+ * (measured, Wine 8.0: SetHandleInformation(HANDLE_FLAG_INHERIT, 0) changed nothing).
+ * Wine's desktop process, started by the first window call of a prefix, is given our
+ * stderr that way and keeps it for its whole life: a reader of our output would never see
+ * EOF. So the handles live only in the C runtime (which keeps its own copy for printf),
+ * and nothing started on rmctl's behalf, by Wine or the DLL, receives them. On Windows
+ * nothing started on our behalf would use them either. */
 static void hide_std_handles(void)
 {
     std_in = GetStdHandle(STD_INPUT_HANDLE);
