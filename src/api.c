@@ -16,6 +16,33 @@ static struct rm_task *task_of(const struct rm_session *s)
     return s->task;
 }
 
+/* A call RmCancelCurrentTask can reach (RmGetList, RmShutdown, RmRestart): in flight from
+ * here, before it waits for the session, so that a cancel made meanwhile is not lost; then
+ * the session's owner (bounded: session.h), its cancel flag the one the engine reads. */
+static DWORD call_enter(DWORD handle, enum rm_role role, struct rm_call *call,
+                        struct rm_session **out)
+{
+    DWORD err = rm_session_check(handle, role, out);
+
+    if (err)
+        return err;
+    rm_call_begin(task_of(*out), call);
+    if ((err = rm_session_own(*out, &call->cancel))) {
+        rm_call_end(task_of(*out), call);
+        rm_session_release(*out);
+        return err;
+    }
+    task_of(*out)->cancel = &call->cancel;
+    return ERROR_SUCCESS;
+}
+
+static void call_leave(struct rm_session *s, struct rm_call *call)
+{
+    task_of(s)->cancel = NULL;
+    rm_call_end(task_of(s), call);
+    rm_session_leave(s);
+}
+
 /* Longest service name the SCM accepts. */
 #define RM_MAX_SERVICE_NAME 256
 
@@ -92,6 +119,14 @@ DWORD WINAPI RmJoinSession(DWORD *pSessionHandle, const WCHAR strSessionKey[])
  */
 DWORD WINAPI RmEndSession(DWORD dwSessionHandle)
 {
+    struct rm_session *s;
+
+    /* A call still running on the handle is asked to stop first (as RmCancelCurrentTask
+     * would), so that ending waits for it only briefly (docs/decisions.md). */
+    if (!rm_session_check(dwSessionHandle, RM_ANY_HANDLE, &s)) {
+        rm_task_cancel(task_of(s));
+        rm_session_release(s);
+    }
     return rm_session_end(dwSessionHandle);
 }
 
@@ -117,11 +152,13 @@ DWORD WINAPI RmRegisterResources(DWORD dwSessionHandle, UINT nFiles, LPCWSTR rgs
     for (i = 0; i < nServices; i++)
         if (!valid_text(rgsServiceNames[i], RM_MAX_SERVICE_NAME))
             return ERROR_BAD_ARGUMENTS;
-    if ((err = rm_session_enter(dwSessionHandle, RM_ANY_HANDLE, &s)))
+    /* Only the shared store is written (under its own mutex): no need to wait for a call
+     * running on this handle. */
+    if ((err = rm_session_check(dwSessionHandle, RM_ANY_HANDLE, &s)))
         return err;
     err = rm_session_register(s, nFiles, rgsFileNames, nApplications, rgApplications,
                               nServices, rgsServiceNames);
-    rm_session_leave(s);
+    rm_session_release(s);
     return err;
 }
 
@@ -135,16 +172,17 @@ DWORD WINAPI RmGetList(DWORD dwSessionHandle, UINT *pnProcInfoNeeded, UINT *pnPr
 {
     struct rm_affected affected;
     struct rm_session *s;
+    struct rm_call call;
     DWORD err;
 
     if (!pnProcInfoNeeded || !pnProcInfo || !lpdwRebootReasons ||
         (*pnProcInfo && !rgAffectedApps))
         return ERROR_BAD_ARGUMENTS;
-    if ((err = rm_session_enter(dwSessionHandle, RM_ANY_HANDLE, &s)))
+    if ((err = call_enter(dwSessionHandle, RM_ANY_HANDLE, &call, &s)))
         return err;
     if (!(err = rm_session_refresh(s)))
         err = rm_engine_list(task_of(s), &s->store, &s->regs, &affected);
-    rm_session_leave(s);
+    call_leave(s, &call);
     if (err)
         return err;
     *lpdwRebootReasons = affected.reasons;
@@ -168,15 +206,16 @@ DWORD WINAPI RmShutdown(DWORD dwSessionHandle, ULONG lActionFlags,
                         RM_WRITE_STATUS_CALLBACK fnStatus)
 {
     struct rm_session *s;
+    struct rm_call call;
     DWORD err;
 
     if (lActionFlags & ~(ULONG)(RmForceShutdown | RmShutdownOnlyRegistered))
         return ERROR_BAD_ARGUMENTS;
-    if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
+    if ((err = call_enter(dwSessionHandle, RM_PRIMARY_ONLY, &call, &s)))
         return err;
     if (!(err = rm_session_refresh(s)))
         err = rm_engine_shutdown(task_of(s), &s->store, &s->regs, lActionFlags, fnStatus);
-    rm_session_leave(s);
+    call_leave(s, &call);
     return err;
 }
 
@@ -187,15 +226,16 @@ DWORD WINAPI RmRestart(DWORD dwSessionHandle, DWORD dwRestartFlags,
                        RM_WRITE_STATUS_CALLBACK fnStatus)
 {
     struct rm_session *s;
+    struct rm_call call;
     DWORD err;
 
     if (dwRestartFlags != 0)
         return ERROR_BAD_ARGUMENTS;
-    if ((err = rm_session_enter(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
+    if ((err = call_enter(dwSessionHandle, RM_PRIMARY_ONLY, &call, &s)))
         return err;
     err = task_of(s)->shut_down ? rm_engine_restart(task_of(s), &s->store, fnStatus)
                                 : ERROR_REQUEST_OUT_OF_SEQUENCE;
-    rm_session_leave(s);
+    call_leave(s, &call);
     return err;
 }
 
@@ -211,7 +251,7 @@ DWORD WINAPI RmCancelCurrentTask(DWORD dwSessionHandle)
 
     if ((err = rm_session_check(dwSessionHandle, RM_PRIMARY_ONLY, &s)))
         return err;
-    InterlockedExchange(&task_of(s)->cancel, 1);  /* the running call sees it at its next safe point */
+    rm_task_cancel(task_of(s));  /* every call in flight sees it at its next safe point */
     rm_session_release(s);
     return ERROR_SUCCESS;
 }

@@ -152,7 +152,6 @@ DWORD rm_engine_list(struct rm_task *t, struct rm_store *store, struct rm_regist
 {
     DWORD err;
 
-    InterlockedExchange(&t->cancel, 0);
     /* The primary's record of an earlier call that could not be published then. */
     if (store && ((err = rm_apps_publish(&t->apps, store)) ||
                   (err = rm_registrations_refresh(r, store))))

@@ -75,12 +75,21 @@ void rm_apps_free(struct rm_apps *apps);
 /* ---- engine/bounds.c: how long the engine waits for anything ---- */
 
 struct rm_bounds {
-    DWORD query_ms;     /* one window's answer to WM_QUERYENDSESSION / WM_ENDSESSION */
+    DWORD query_ms;     /* one window's answer to WM_QUERYENDSESSION / WM_ENDSESSION, and the
+                         * moment an app has to exit by itself before WM_CLOSE */
     DWORD app_ms;       /* an app's exit once asked to close */
-    DWORD service_ms;   /* a service's stop, or its start */
+    DWORD service_ms;   /* a service's stop */
 };
 /* The defaults, or the registry values Windows uses for the same waits. */
 void rm_bounds_get(struct rm_bounds *b);
+/* The documented forced bound (spec §10.3): from the order to close (WM_ENDSESSION or
+ * Ctrl+C) to termination, an app gets at most this long, whatever the registry says. */
+#define RM_APP_STOP_MAX_MS 30000
+/* A service's start (RmRestart) is not its stop: the SCM's own start bound
+ * (ServicesPipeTimeout's default), renewed while the service reports progress (a new
+ * dwCheckPoint), never longer than RM_SERVICE_START_CAP_MS in all. */
+#define RM_SERVICE_START_MS 30000
+#define RM_SERVICE_START_CAP_MS 120000
 
 /* ---- engine/task.c: the engine's part of one session handle ---- */
 
@@ -93,7 +102,10 @@ struct rm_task {
     struct rm_apps apps;        /* primary only: what RmShutdown acted on, and how to restart it */
     BOOL shut_down;             /* RmShutdown ran (RmRestart is out of sequence before) */
     unsigned stops;             /* how many apps RmShutdown stopped so far */
-    volatile LONG cancel;       /* RmCancelCurrentTask asked the running call to stop */
+    volatile LONG *cancel;      /* the cancel flag of the call that has the task now (NULL:
+                                 * none, or a caller that cannot be cancelled) */
+    SRWLOCK calls_lock;         /* guards calls */
+    struct rm_call *calls;      /* calls on this handle in flight (progress.c) */
     struct rm_kept_process *kept;  /* processes reported to the caller, kept until the end */
     unsigned nkept, cap_kept;
 };
@@ -108,6 +120,19 @@ DWORD rm_task_resolve(struct rm_task *t, const struct rm_registrations *r, struc
 
 /* ---- engine/progress.c: the status callback and cancellation of one running call ---- */
 
+/* One call of RmShutdown, RmRestart or RmGetList from the moment it enters the export (before
+ * it waits for the session) until it returns. RmCancelCurrentTask cancels every call in
+ * flight on the handle, and nothing else: a cancel made while none is in flight is dropped,
+ * one made while a call still waits for the session is kept for that call. */
+struct rm_call {
+    volatile LONG cancel;
+    struct rm_call *next;
+};
+void rm_call_begin(struct rm_task *t, struct rm_call *c);
+void rm_call_end(struct rm_task *t, struct rm_call *c);
+/* RmCancelCurrentTask, RmEndSession: sets the cancel flag of every call in flight. */
+void rm_task_cancel(struct rm_task *t);
+
 struct rm_run {
     struct rm_task *task;
     RM_WRITE_STATUS_CALLBACK callback;
@@ -115,8 +140,12 @@ struct rm_run {
     UINT reported;              /* the last percentage given to the callback */
     BOOL force;                 /* RmForceShutdown */
     struct rm_bounds bounds;
+    volatile LONG *cancel;      /* the task's, or never_cancelled */
+    volatile LONG never_cancelled;
 };
-/* Starts a call: clears an earlier cancel and reports 0. */
+/* Starts a call (its cancel flag is the task's running call's) and reports 0. The callback
+ * is only ever called with no lock of ours held (the session is owned, not locked:
+ * session.h). */
 void rm_run_begin(struct rm_run *run, struct rm_task *t, RM_WRITE_STATUS_CALLBACK cb);
 void rm_run_set_steps(struct rm_run *run, unsigned steps);
 void rm_run_step(struct rm_run *run);      /* one item done: a percentage below 100 */
@@ -124,28 +153,48 @@ void rm_run_end(struct rm_run *run);       /* reports 100 */
 BOOL rm_run_cancelled(const struct rm_run *run);
 /* Waits for a process to exit, at most ms, waking for a cancel; TRUE if it exited. */
 BOOL rm_run_wait_exit(const struct rm_run *run, HANDLE process, DWORD ms);
+/* Waits for an object (a thread, say), at most ms, in slices of 50 ms that look for a cancel;
+ * WAIT_OBJECT_0, WAIT_TIMEOUT, or WAIT_ABANDONED when the call was cancelled. */
+DWORD rm_run_wait(const struct rm_run *run, HANDLE object, DWORD ms);
+/* Milliseconds left until deadline (a GetTickCount value), at most ms; 0 when past. */
+DWORD rm_ms_left(DWORD deadline, DWORD ms);
 
 /* ---- engine/close_gui.c: closing a windowed app as Windows' own shutdown does ---- */
 
+#define RM_GUI_MAX_WINDOWS 64
+/* One windowed app's top-level windows as they were asked, and which of them answered
+ * TRUE: each of those is owed a WM_ENDSESSION (spec §11.2), TRUE or FALSE. */
+struct rm_gui_app {
+    DWORD pid;
+    HWND windows[RM_GUI_MAX_WINDOWS];
+    BOOL owed[RM_GUI_MAX_WINDOWS];
+    unsigned count;
+};
 enum rm_gui_answer { RM_GUI_AGREED, RM_GUI_REFUSED, RM_GUI_NO_ANSWER };
 /* WM_QUERYENDSESSION(ENDSESSION_CLOSEAPP) to each top-level window of pid, each answer
- * bounded by query_ms. */
-enum rm_gui_answer rm_gui_query(DWORD pid, DWORD query_ms);
-/* WM_ENDSESSION(TRUE, ENDSESSION_CLOSEAPP) to each window, then WM_CLOSE to the windows
- * still there; TRUE if the process exited within the bounds. */
-BOOL rm_gui_end(const struct rm_run *run, DWORD pid, HANDLE process);
+ * bounded by query_ms and a cancel seen within 50 ms (NO_ANSWER then). */
+enum rm_gui_answer rm_gui_query(const struct rm_run *run, DWORD pid, struct rm_gui_app *app);
+/* WM_ENDSESSION(TRUE, ENDSESSION_CLOSEAPP) to each window that agreed; then, if the process
+ * has not exited by itself within query_ms, WM_CLOSE to its windows still there; TRUE if
+ * it exited within the bounds (RM_APP_STOP_MAX_MS in all). */
+BOOL rm_gui_end(const struct rm_run *run, struct rm_gui_app *app, HANDLE process);
+/* The shutdown is called off: WM_ENDSESSION(FALSE) to every window still owed one; the
+ * app keeps running. Never waits. */
+void rm_gui_call_off(struct rm_gui_app *app);
 
 /* ---- engine/close_console.c ---- */
 
-/* Delivers CTRL_C_EVENT to the console of process pid; FALSE if it could not. */
-BOOL rm_console_ctrl_c(DWORD pid);
+/* Delivers exactly one CTRL_C_EVENT to process pid, never to the caller or to a process
+ * the caller did not name; FALSE if it could not (sys/wine.c's ways only under Wine). */
+BOOL rm_console_ctrl_c(const struct rm_run *run, DWORD pid);
 
 /* ---- engine/service_control.c: stopping and starting services through the SCM ---- */
 
 /* Stops a service and waits (bounded by service_ms) until it has stopped; ERROR_TIMEOUT
  * when it will not. */
 DWORD rm_service_stop(const struct rm_run *run, const WCHAR *name, HANDLE host);
-/* Starts a service and waits (bounded) until it runs. */
+/* Starts a service and waits until it runs: RM_SERVICE_START_MS without progress, never
+ * more than RM_SERVICE_START_CAP_MS (the stop bound is not used). */
 DWORD rm_service_start(const struct rm_run *run, const WCHAR *name);
 /* TRUE if every running service hosted by pid is among `names` (n of them). */
 BOOL rm_service_host_is_ours(DWORD pid, const WCHAR *const *names, unsigned n);

@@ -1,18 +1,22 @@
 /*
- * service_control.c - stopping and starting services through the SCM, each wait bounded
- * by the service bound and woken by the host process's exit or a cancel.
+ * service_control.c - stopping and starting services through the SCM. A stop is bounded by
+ * WaitToKillServiceTimeout (the kill bound) and woken by the host process's exit; a start
+ * by the SCM's own start bound (engine.h), not by the kill bound. Every wait sees a cancel
+ * within 50 ms.
  */
 #include "engine.h"
 
 #define POLL_SLICE_MS 50
 
 /* The service's current state, 0 if it cannot be read. */
-static DWORD state_of(SC_HANDLE svc)
+static DWORD state_of(SC_HANDLE svc, DWORD *checkpoint)
 {
     SERVICE_STATUS_PROCESS st;
     DWORD n;
     if (!rm_sys()->QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&st, sizeof(st), &n))
         return 0;
+    if (checkpoint)
+        *checkpoint = st.dwCheckPoint;
     return st.dwCurrentState;
 }
 
@@ -23,7 +27,7 @@ static BOOL wait_state(const struct rm_run *run, SC_HANDLE svc, DWORD state, HAN
     DWORD start = GetTickCount(), waited, slice;
 
     for (;;) {
-        if (state_of(svc) == state)
+        if (state_of(svc, NULL) == state)
             return TRUE;
         waited = GetTickCount() - start;
         if (waited >= run->bounds.service_ms || rm_run_cancelled(run))
@@ -70,6 +74,30 @@ DWORD rm_service_stop(const struct rm_run *run, const WCHAR *name, HANDLE host)
     return err;
 }
 
+/* Until the service runs: the SCM's start bound without progress, renewed by each new
+ * checkpoint (a slow service that does start is no failure), within the cap. FALSE when it
+ * stopped again, made no progress in time, or the call was cancelled. */
+static BOOL wait_started(const struct rm_run *run, SC_HANDLE svc)
+{
+    DWORD start = GetTickCount(), progress = start, checkpoint = 0, seen = 0, state;
+
+    for (;;) {
+        state = state_of(svc, &checkpoint);
+        if (state == SERVICE_RUNNING)
+            return TRUE;
+        if (state == SERVICE_STOPPED && GetTickCount() - start > POLL_SLICE_MS * 4)
+            return FALSE;  /* it did not start (a moment allowed for the SCM to move) */
+        if (checkpoint != seen) {
+            seen = checkpoint;
+            progress = GetTickCount();
+        }
+        if (GetTickCount() - progress >= RM_SERVICE_START_MS ||
+            GetTickCount() - start >= RM_SERVICE_START_CAP_MS || rm_run_cancelled(run))
+            return FALSE;
+        Sleep(POLL_SLICE_MS);
+    }
+}
+
 DWORD rm_service_start(const struct rm_run *run, const WCHAR *name)
 {
     SC_HANDLE scm, svc = open_service(name, SERVICE_START | SERVICE_QUERY_STATUS, &scm);
@@ -79,7 +107,7 @@ DWORD rm_service_start(const struct rm_run *run, const WCHAR *name)
         return RM_FAIL(GetLastError(), "OpenService to start");
     if (!rm_sys()->StartServiceW(svc, 0, NULL) && (err = GetLastError()) == ERROR_SERVICE_ALREADY_RUNNING)
         err = ERROR_SUCCESS;
-    else if (!err && !wait_state(run, svc, SERVICE_RUNNING, NULL))
+    else if (!err && !wait_started(run, svc))
         err = rm_run_cancelled(run) ? ERROR_CANCELLED : ERROR_TIMEOUT;
     rm_sys()->CloseServiceHandle(svc);
     rm_sys()->CloseServiceHandle(scm);

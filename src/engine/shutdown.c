@@ -170,8 +170,9 @@ static BOOL gone(struct rm_app *app, HANDLE h)
     return TRUE;
 }
 
-/* Closes one app: politely if it agreed, then, only when forced, by termination. */
-static BOOL stop_app(struct rm_run *run, struct rm_app *app, BOOL agreed)
+/* Closes one app: politely if it agreed (gui: its windows as they were asked, or NULL for
+ * a console app), then, only when forced, by termination. */
+static BOOL stop_app(struct rm_run *run, struct rm_app *app, BOOL agreed, struct rm_gui_app *gui)
 {
     struct rm_task *s = run->task;
     DWORD pid = app->info.Process.dwProcessId;
@@ -186,10 +187,11 @@ static BOOL stop_app(struct rm_run *run, struct rm_app *app, BOOL agreed)
         return FALSE;
     }
     plan_restart(app, &plan);
-    if (agreed && uses_windows(app))
-        exited = rm_gui_end(run, pid, h);
+    if (agreed && gui)
+        exited = rm_gui_end(run, gui, h);
     else if (agreed && app->console)
-        exited = rm_console_ctrl_c(pid) && rm_run_wait_exit(run, h, run->bounds.app_ms);
+        exited = rm_console_ctrl_c(run, pid) &&
+                 rm_run_wait_exit(run, h, min(run->bounds.app_ms, RM_APP_STOP_MAX_MS));
     clean = exited = exited || rm_sys()->WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
     if (!exited && run->force && !rm_run_cancelled(run)) {
         terminate(run, h);
@@ -298,7 +300,8 @@ static BOOL stop_services(struct rm_run *run, BOOL *failed)
 }
 
 /* Asks every windowed app of a phase first; without force, one refusal stops the call. */
-static BOOL query_phase(struct rm_run *run, enum phase phase, BOOL *agreed, BOOL *refused)
+static BOOL query_phase(struct rm_run *run, enum phase phase, BOOL *agreed,
+                        struct rm_gui_app *gui, BOOL *refused)
 {
     struct rm_apps *apps = &run->task->apps;
     unsigned i;
@@ -309,7 +312,9 @@ static BOOL query_phase(struct rm_run *run, enum phase phase, BOOL *agreed, BOOL
             continue;
         if (rm_run_cancelled(run))
             return FALSE;
-        agreed[i] = rm_gui_query(a->info.Process.dwProcessId, run->bounds.query_ms) == RM_GUI_AGREED;
+        agreed[i] = rm_gui_query(run, a->info.Process.dwProcessId, &gui[i]) == RM_GUI_AGREED;
+        if (rm_run_cancelled(run))
+            return FALSE;
         if (!agreed[i] && !run->force) {
             a->info.AppStatus |= RmStatusErrorOnStop;
             *refused = TRUE;
@@ -319,7 +324,8 @@ static BOOL query_phase(struct rm_run *run, enum phase phase, BOOL *agreed, BOOL
     return TRUE;
 }
 
-static BOOL stop_phase(struct rm_run *run, enum phase phase, const BOOL *agreed, BOOL *failed)
+static BOOL stop_phase(struct rm_run *run, enum phase phase, const BOOL *agreed,
+                       struct rm_gui_app *gui, BOOL *failed)
 {
     struct rm_apps *apps = &run->task->apps;
     struct rm_app *a;
@@ -335,7 +341,8 @@ static BOOL stop_phase(struct rm_run *run, enum phase phase, const BOOL *agreed,
             return FALSE;
         /* Windowed apps were asked; console apps are asked by the Ctrl+C itself; other
          * apps have no polite way out. */
-        if (!stop_app(run, a, uses_windows(a) ? agreed[i] : phase == PHASE_CONSOLE))
+        if (!stop_app(run, a, uses_windows(a) ? agreed[i] : phase == PHASE_CONSOLE,
+                      uses_windows(a) ? &gui[i] : NULL))
             *failed = TRUE;
         rm_run_step(run);
     }
@@ -369,6 +376,7 @@ static DWORD shutdown_apps(struct rm_run *run, ULONG flags)
     static const enum phase order[] = { PHASE_GUI, PHASE_CONSOLE, PHASE_OTHER, PHASE_SERVICE,
                                         PHASE_EXPLORER };
     BOOL *agreed, refused = FALSE, failed = FALSE, ok = TRUE;
+    struct rm_gui_app *gui;
     unsigned i, steps = 0;
     DWORD err;
 
@@ -381,14 +389,24 @@ static DWORD shutdown_apps(struct rm_run *run, ULONG flags)
         if (acting_on(&s->apps.items[i]))
             steps += uses_windows(&s->apps.items[i]) ? 2 : 1;
     rm_run_set_steps(run, steps);
-    if (!(agreed = rm_alloc_array(s->apps.count + 1, sizeof(BOOL))))
+    agreed = rm_alloc_array(s->apps.count + 1, sizeof(BOOL));
+    gui = rm_alloc_array(s->apps.count + 1, sizeof(*gui));
+    if (!agreed || !gui) {
+        rm_free(agreed);
+        rm_free(gui);
         return ERROR_OUTOFMEMORY;
+    }
 
     /* Every windowed app is asked before any is closed. */
-    ok = query_phase(run, PHASE_GUI, agreed, &refused) &&
-         query_phase(run, PHASE_EXPLORER, agreed, &refused);
+    ok = query_phase(run, PHASE_GUI, agreed, gui, &refused) &&
+         query_phase(run, PHASE_EXPLORER, agreed, gui, &refused);
     for (i = 0; ok && !refused && i < ARRAYSIZE(order); i++)
-        ok = stop_phase(run, order[i], agreed, &failed);
+        ok = stop_phase(run, order[i], agreed, gui, &failed);
+    /* Called off (a refusal, a cancel) before an app that agreed was told to end: it hears
+     * WM_ENDSESSION(FALSE) and keeps running (spec §11.2). */
+    for (i = 0; i < s->apps.count; i++)
+        rm_gui_call_off(&gui[i]);
+    rm_free(gui);
     rm_free(agreed);
     if (!ok || rm_run_cancelled(run))
         return ERROR_CANCELLED;

@@ -61,7 +61,7 @@ DWORD rm_task_keep(struct rm_task *t, struct rm_affected *fresh)
 
 DWORD rm_task_resolve(struct rm_task *t, const struct rm_registrations *r, struct rm_affected *out)
 {
-    DWORD err = rm_resolve(r, &t->cancel, out);
+    DWORD err = rm_resolve(r, t->cancel, out);
 
     if (!err && (err = rm_task_keep(t, out)))
         rm_affected_free(out);

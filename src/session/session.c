@@ -36,6 +36,7 @@ static struct rm_session *session_new(BOOL primary, void *task, void (*free_task
     s->task = task;
     s->free_task = free_task;
     InitializeCriticalSection(&s->lock);
+    InitializeConditionVariable(&s->idle);
     return s;
 }
 
@@ -148,19 +149,56 @@ DWORD rm_session_check(DWORD handle, enum rm_role role, struct rm_session **out)
     return ERROR_SUCCESS;
 }
 
+/* How often a wait for the owner looks for a cancel. */
+#define OWN_SLICE_MS 50
+
+DWORD rm_session_own(struct rm_session *s, volatile LONG *cancel)
+{
+    DWORD self = GetCurrentThreadId(), start = GetTickCount(), waited, err = ERROR_SUCCESS;
+
+    EnterCriticalSection(&s->lock);
+    while (s->owner_thread) {
+        waited = GetTickCount() - start;
+        if (s->owner_thread == self || waited >= RM_LOCK_TIMEOUT_MS) {
+            err = ERROR_SEM_TIMEOUT;
+            break;
+        }
+        if (cancel && InterlockedCompareExchange(cancel, 0, 0)) {
+            err = ERROR_CANCELLED;
+            break;
+        }
+        SleepConditionVariableCS(&s->idle, &s->lock, min(RM_LOCK_TIMEOUT_MS - waited, OWN_SLICE_MS));
+    }
+    if (!err)
+        s->owner_thread = self;
+    LeaveCriticalSection(&s->lock);
+    return err;
+}
+
+void rm_session_disown(struct rm_session *s)
+{
+    EnterCriticalSection(&s->lock);
+    s->owner_thread = 0;
+    LeaveCriticalSection(&s->lock);
+    WakeAllConditionVariable(&s->idle);
+}
+
 DWORD rm_session_enter(DWORD handle, enum rm_role role, struct rm_session **out)
 {
     DWORD err = rm_session_check(handle, role, out);
 
     if (err)
         return err;
-    EnterCriticalSection(&(*out)->lock);
-    return ERROR_SUCCESS;
+    if ((err = rm_session_own(*out, NULL))) {
+        rm_session_release(*out);
+        *out = NULL;
+    }
+    return err;
 }
 
 void rm_session_leave(struct rm_session *s)
 {
-    LeaveCriticalSection(&s->lock);
+    rm_session_disown(s);
     rm_session_release(s);
 }
 
@@ -168,11 +206,15 @@ DWORD rm_session_end(DWORD handle)
 {
     struct rm_session *s = rm_handles_remove(handle);
     struct rm_store_view v;
+    BOOL owned;
 
     if (!s)
         return ERROR_INVALID_HANDLE;
-    /* Waits for a call still running on this handle in another thread. */
-    EnterCriticalSection(&s->lock);
+    /* Waits, bounded, for a call still running on this handle (api.c has asked it to stop).
+     * Past the bound, or from inside that call's own callback, the session ends all the
+     * same: what follows touches only the shared objects, each under its own mutex, and the
+     * running call keeps its reference until it returns. */
+    owned = rm_session_own(s, NULL) == ERROR_SUCCESS;
     if (s->primary) {
         /* Joined handles must see the end even while they keep the store open. */
         if (rm_store_lock(&s->store, &v) == ERROR_SUCCESS) {
@@ -181,7 +223,8 @@ DWORD rm_session_end(DWORD handle)
         }
         rm_directory_release(s->slot, s->key);
     }
-    LeaveCriticalSection(&s->lock);
+    if (owned)
+        rm_session_disown(s);
     rm_trace("session handle %lu ended", handle);
     rm_session_release(s);
     return ERROR_SUCCESS;

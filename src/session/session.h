@@ -8,7 +8,10 @@
  *
  * Lock order (never taken the other way round):
  *   handle table (SRW, held only to look up / add / remove)
- *   -> one session's local lock (CRITICAL_SECTION, serialises calls on that handle)
+ *   -> one session's local lock (CRITICAL_SECTION, held only for instants: it guards who
+ *      owns the session; a call owns it, lock released, for as long as it runs, so that the
+ *      caller's status callback never runs under a lock, and every other call waits for
+ *      the owner with a bound, RM_LOCK_TIMEOUT_MS)
  *   -> the per-user directory mutex (cross-process)
  *   -> one session's store mutex (cross-process)
  */
@@ -135,7 +138,9 @@ struct rm_session {
     LONG refs;                  /* the handle table's reference plus callers' */
     DWORD handle;
     BOOL primary;               /* started here (else joined) */
-    CRITICAL_SECTION lock;      /* serialises calls on this handle in this process */
+    CRITICAL_SECTION lock;      /* guards owner_thread; held only for instants */
+    CONDITION_VARIABLE idle;    /* signalled when the owner lets go */
+    DWORD owner_thread;         /* thread id of the call that owns the session, 0 if none */
     WCHAR key[RM_KEY_CHARS + 1];
     struct rm_store store;
     HANDLE owner;               /* joined: the primary's process, to notice its death */
@@ -163,13 +168,19 @@ DWORD rm_session_end(DWORD handle);
 /* Who may make a call: any handle, or only the one that started the session. */
 enum rm_role { RM_ANY_HANDLE, RM_PRIMARY_ONLY };
 /* Looks up, checks the role (ERROR_SESSION_CREDENTIAL_CONFLICT for a joined handle),
- * locks, and checks the session is still alive (ERROR_INVALID_HANDLE when the primary
- * ended it or died). On success the caller must rm_session_leave. */
+ * checks the session is still alive (ERROR_INVALID_HANDLE when the primary ended it or
+ * died) and owns it (rm_session_own). On success the caller must rm_session_leave. */
 DWORD rm_session_enter(DWORD handle, enum rm_role role, struct rm_session **out);
+/* Makes the calling thread the session's owner, waiting for another owner at most
+ * RM_LOCK_TIMEOUT_MS (ERROR_SEM_TIMEOUT then, at once if the owner is this very thread: a
+ * call made from inside a running call's callback). *cancel (may be NULL) ends the wait
+ * with ERROR_CANCELLED within 50 ms. */
+DWORD rm_session_own(struct rm_session *s, volatile LONG *cancel);
+void rm_session_disown(struct rm_session *s);
 /* The same checks without the lock, for calls that must not wait for a running one
  * (RmCancelCurrentTask); the caller must rm_session_release. */
 DWORD rm_session_check(DWORD handle, enum rm_role role, struct rm_session **out);
-void rm_session_leave(struct rm_session *s);
+void rm_session_leave(struct rm_session *s);   /* disown and release */
 
 /* Reads what was registered since the last call (by any process) into s->regs. */
 DWORD rm_session_refresh(struct rm_session *s);

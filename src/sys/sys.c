@@ -59,6 +59,7 @@ static BOOL CALLBACK build_real(INIT_ONCE *o, void *param, void **context)
     real.GetWindowTextW = GetWindowTextW;
     real.SendMessageTimeoutW = SendMessageTimeoutW;
     real.PostMessageW = PostMessageW;
+    real.SendNotifyMessageW = SendNotifyMessageW;
 
     real.AttachConsole = AttachConsole;
     real.FreeConsole = FreeConsole;
@@ -69,6 +70,8 @@ static BOOL CALLBACK build_real(INIT_ONCE *o, void *param, void **context)
     real.GetStdHandle = GetStdHandle;
     real.SetStdHandle = SetStdHandle;
     real.WriteConsoleInputW = WriteConsoleInputW;
+    real.GetConsoleMode = GetConsoleMode;
+    real.CreatePipe = CreatePipe;
 
     real.OpenSCManagerW = OpenSCManagerW;
     real.OpenServiceW = OpenServiceW;

@@ -77,6 +77,7 @@ struct rm_sys {
     int (WINAPI *GetWindowTextW)(HWND, LPWSTR, int);
     LRESULT (WINAPI *SendMessageTimeoutW)(HWND, UINT, WPARAM, LPARAM, UINT, UINT, PDWORD_PTR);
     BOOL (WINAPI *PostMessageW)(HWND, UINT, WPARAM, LPARAM);
+    BOOL (WINAPI *SendNotifyMessageW)(HWND, UINT, WPARAM, LPARAM);
 
     /* Consoles */
     BOOL (WINAPI *AttachConsole)(DWORD);
@@ -88,6 +89,8 @@ struct rm_sys {
     HANDLE (WINAPI *GetStdHandle)(DWORD);
     BOOL (WINAPI *SetStdHandle)(DWORD, HANDLE);
     BOOL (WINAPI *WriteConsoleInputW)(HANDLE, const INPUT_RECORD *, DWORD, LPDWORD);
+    BOOL (WINAPI *GetConsoleMode)(HANDLE, LPDWORD);
+    BOOL (WINAPI *CreatePipe)(PHANDLE, PHANDLE, LPSECURITY_ATTRIBUTES, DWORD);
 
     /* Services (SCM) */
     SC_HANDLE (WINAPI *OpenSCManagerW)(LPCWSTR, LPCWSTR, DWORD);

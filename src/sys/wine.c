@@ -9,10 +9,13 @@
  *    cleanly). Windows: only what the app registered (spec §11.1).
  *  - rm_wine_console_signal: Wine delivers CTRL_C_EVENT to group 0 only to the sender's own
  *    group, and a process's group is the one of the process that started it (measured:
- *    a target started by another process got neither event). A target that leads its own
- *    group is reached through its PID as the group; one that does not, by a Ctrl+C typed
- *    into its console. Windows: group 0 reaches every process on the console we attached
- *    to, and a non-zero group with CTRL_C_EVENT is never received (engine/close_console.c).
+ *    a target started by another process got neither event). A Ctrl+C typed into its
+ *    console reaches it whoever started it (the console host signals the console's
+ *    processes); only when the console does not process Ctrl+C as a signal is the target's
+ *    PID used as the group (reaches a target that leads its own group). One of the two,
+ *    never both: many programs abort hard on a second Ctrl+C. Windows: group 0 reaches
+ *    every process on the console we attached to, and a non-zero group with CTRL_C_EVENT is
+ *    never received (engine/close_console.c).
  *  - rm_wine_ctrl_routine_thread: a console program started without a terminal by a
  *    process that had none has no console under Wine, so nothing can attach to it
  *    (measured: AttachConsole fails with ERROR_INVALID_HANDLE); a thread at kernelbase's
@@ -49,45 +52,62 @@ DWORD rm_wine_restart_command(DWORD pid, WCHAR **out)
     return rm_process_command_line(pid, out);
 }
 
-/* Writes a Ctrl+C key press into the console we are attached to. */
+/* Writes a Ctrl+C key press into the console we are attached to: the key going down only
+ * (measured, Wine 8: the console host signals once per Ctrl+C record, so a press written
+ * with its release reached every process twice). */
 static BOOL type_ctrl_c(void)
 {
     const struct rm_sys *os = rm_sys();
     HANDLE in = os->CreateFileW(L"CONIN$", GENERIC_READ | GENERIC_WRITE,
                                 FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
-    INPUT_RECORD keys[2];
+    INPUT_RECORD key;
     DWORD written = 0;
     BOOL ok;
 
     if (in == INVALID_HANDLE_VALUE)
         return FALSE;
-    ZeroMemory(keys, sizeof(keys));
-    keys[0].EventType = KEY_EVENT;
-    keys[0].Event.KeyEvent.bKeyDown = TRUE;
-    keys[0].Event.KeyEvent.wRepeatCount = 1;
-    keys[0].Event.KeyEvent.wVirtualKeyCode = 'C';
-    keys[0].Event.KeyEvent.uChar.UnicodeChar = 3;  /* what Ctrl+C types */
-    keys[0].Event.KeyEvent.dwControlKeyState = LEFT_CTRL_PRESSED;
-    keys[1] = keys[0];
-    keys[1].Event.KeyEvent.bKeyDown = FALSE;
-    ok = os->WriteConsoleInputW(in, keys, 2, &written) && written == 2;
+    ZeroMemory(&key, sizeof(key));
+    key.EventType = KEY_EVENT;
+    key.Event.KeyEvent.bKeyDown = TRUE;
+    key.Event.KeyEvent.wRepeatCount = 1;
+    key.Event.KeyEvent.wVirtualKeyCode = 'C';
+    key.Event.KeyEvent.uChar.UnicodeChar = 3;  /* what Ctrl+C types */
+    key.Event.KeyEvent.dwControlKeyState = LEFT_CTRL_PRESSED;
+    ok = os->WriteConsoleInputW(in, &key, 1, &written) && written == 1;
     os->CloseHandle(in);
     return ok;
 }
 
-BOOL rm_wine_console_signal(DWORD pid, BOOL alone)
+/* Can a key typed into the console we are on become a signal (processed input)? */
+static BOOL console_processes_ctrl_c(void)
 {
     const struct rm_sys *os = rm_sys();
-    BOOL sent;
+    HANDLE in = os->CreateFileW(L"CONIN$", GENERIC_READ | GENERIC_WRITE,
+                                FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    DWORD mode = 0;
+    BOOL yes;
 
+    if (in == INVALID_HANDLE_VALUE)
+        return FALSE;
+    yes = os->GetConsoleMode(in, &mode) && (mode & ENABLE_PROCESSED_INPUT);
+    os->CloseHandle(in);
+    return yes;
+}
+
+BOOL rm_wine_console_signal(DWORD pid, BOOL *own_copy)
+{
+    *own_copy = FALSE;
     if (!rm_sys_is_wine())
         return FALSE;
-    sent = os->GenerateConsoleCtrlEvent(CTRL_C_EVENT, pid);
-    if (alone) {
-        sent = os->GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) || sent;
-        sent = type_ctrl_c() || sent;
+    /* One delivery, the first that can reach the target whoever started it: a typed key,
+     * which the console host turns into a signal to every process on the console (the
+     * target and us; the caller made sure nobody else is there). */
+    if (console_processes_ctrl_c() && type_ctrl_c()) {
+        *own_copy = TRUE;
+        return TRUE;
     }
-    return sent;
+    /* Else the target's PID as the group: reaches it only if it leads its own group. */
+    return rm_sys()->GenerateConsoleCtrlEvent(CTRL_C_EVENT, pid);
 }
 
 BOOL rm_wine_ctrl_routine_thread(DWORD pid)

@@ -10,10 +10,10 @@
 /* Where Wine's GetApplicationRestartSettings gives E_NOTIMPL: the command line the
  * process was started with (*out rm_alloc'ed). ERROR_NOT_SUPPORTED outside Wine. */
 DWORD rm_wine_restart_command(DWORD pid, WCHAR **out);
-/* With our process attached to the target's console: Ctrl+C as Wine can deliver it (the
- * target's PID as group; when the target is `alone` on the console, also group 0 and a
- * typed Ctrl+C). TRUE if any was sent. */
-BOOL rm_wine_console_signal(DWORD pid, BOOL alone);
+/* With our process attached to the target's console, which nobody else shares: one Ctrl+C
+ * as Wine can deliver it (a typed Ctrl+C when the console processes it, else the target's
+ * PID as group). TRUE if it was sent; *own_copy TRUE when it reaches us too. */
+BOOL rm_wine_console_signal(DWORD pid, BOOL *own_copy);
 /* Ctrl+C to a console program that has no console: a thread at kernelbase's CtrlRoutine
  * (same bitness only). TRUE if the thread was started. */
 BOOL rm_wine_ctrl_routine_thread(DWORD pid);

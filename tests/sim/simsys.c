@@ -334,9 +334,22 @@ static BOOL WINAPI sim_CreateProcessW(LPCWSTR app, LPWSTR cmd, LPSECURITY_ATTRIB
                                       LPPROCESS_INFORMATION pi)
 {
     unsigned i;
-    (void)pa; (void)ta; (void)inherit; (void)flags; (void)env; (void)dir; (void)si;
+    (void)pa; (void)ta; (void)inherit; (void)env; (void)dir; (void)si;
     world.created++;
     wcsncpy(world.last_command, cmd ? cmd : L"", ARRAYSIZE(world.last_command) - 1);
+    /* A console program started without creation flags shares its creator's console
+     * (CreateProcess docs): the DLL's keeper of the caller's console. */
+    if (!app && cmd && wcsstr(cmd, L"find.exe") && !(flags & (CREATE_NEW_CONSOLE | DETACHED_PROCESS))) {
+        struct sim_process *p = sim_add_process(SIM_CONSOLE, NULL);
+        p->console = world.attached;
+        p->exits_on_ctrl_c = FALSE;
+        world.keepers++;
+        pi->hProcess = new_handle(p);
+        pi->hThread = new_handle(p);
+        pi->dwProcessId = p->pid;
+        pi->dwThreadId = p->pid + 1;
+        return TRUE;
+    }
     for (i = 0; i < world.nprocesses; i++)
         if (app && !_wcsicmp(world.processes[i].image, app)) {
             struct sim_process *p = sim_add_process(world.processes[i].kind, NULL);
@@ -620,6 +633,14 @@ static LRESULT WINAPI sim_SendMessageTimeoutW(HWND hwnd, UINT msg, WPARAM wp, LP
     return 1;
 }
 
+/* SendNotifyMessage (winuser docs): to another thread's window it returns at once; the
+ * app gets the message all the same. */
+static BOOL WINAPI sim_SendNotifyMessageW(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    DWORD_PTR ignored;
+    return sim_SendMessageTimeoutW(hwnd, msg, wp, lp, 0, 0, &ignored) != 0;
+}
+
 static BOOL WINAPI sim_PostMessageW(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
     struct sim_process *p = by_hwnd(hwnd);
@@ -652,6 +673,15 @@ static BOOL WINAPI sim_AttachConsole(DWORD pid)
 
 static BOOL WINAPI sim_FreeConsole(void)
 {
+    unsigned i, others = 0;
+    if (world.attached && world.attached == world.caller_console) {
+        for (i = 0; i < world.nprocesses; i++)
+            others += world.processes[i].console == world.attached && !world.processes[i].exited;
+        if (!others) {
+            world.caller_console_lost++;
+            world.caller_console = 0;
+        }
+    }
     world.attached = 0;
     return TRUE;
 }
@@ -678,11 +708,38 @@ static HWND WINAPI sim_GetConsoleWindow(void)
     return NULL;
 }
 
+/* SetConsoleCtrlHandler: NULL sets or clears ignoring Ctrl+C; a routine is added to the
+ * end of the list or removed (handlers run last added first). */
 static BOOL WINAPI sim_SetConsoleCtrlHandler(PHANDLER_ROUTINE fn, BOOL add)
 {
-    if (!fn)
+    unsigned i;
+    if (!fn) {
         world.caller_ignores_ctrl_c = add;
+        return TRUE;
+    }
+    for (i = 0; i < world.nhandlers && world.handlers[i] != fn; i++)
+        ;
+    if (add && i == world.nhandlers && i < ARRAYSIZE(world.handlers))
+        world.handlers[world.nhandlers++] = fn;
+    else if (!add && i < world.nhandlers) {
+        memmove(&world.handlers[i], &world.handlers[i + 1],
+                (world.nhandlers - i - 1) * sizeof(world.handlers[0]));
+        world.nhandlers--;
+    }
     return TRUE;
+}
+
+/* The caller's copy of a Ctrl+C: ignored, taken by a handler, or (the default handler)
+ * the end of the caller: counted. */
+static void signal_caller(void)
+{
+    unsigned i;
+    if (world.caller_ignores_ctrl_c)
+        return;
+    for (i = world.nhandlers; i-- > 0;)
+        if (world.handlers[i](CTRL_C_EVENT))
+            return;
+    world.caller_signalled++;
 }
 
 /* GenerateConsoleCtrlEvent (MicrosoftDocs/win32 generateconsolectrlevent.md): group 0
@@ -708,8 +765,7 @@ static BOOL WINAPI sim_GenerateConsoleCtrlEvent(DWORD event, DWORD group)
                 exit_process(p);
         }
     }
-    if (!world.caller_ignores_ctrl_c)
-        world.caller_signalled++;
+    signal_caller();
     return TRUE;
 }
 
@@ -939,12 +995,13 @@ static LSTATUS WINAPI sim_RegCloseKey(HKEY key)
 static LSTATUS WINAPI sim_RegGetValueW(HKEY root, LPCWSTR key, LPCWSTR value, DWORD flags,
                                        LPDWORD type, PVOID data, LPDWORD size)
 {
-    static const WCHAR ms[] = L"300";
+    const WCHAR *ms = world.timeout_ms ? world.timeout_ms : L"300";
+    DWORD bytes = (DWORD)((wcslen(ms) + 1) * sizeof(WCHAR));
     (void)root; (void)key; (void)value; (void)flags;
-    if (*size < sizeof(ms))
+    if (*size < bytes)
         return ERROR_MORE_DATA;
-    memcpy(data, ms, sizeof(ms));
-    *size = sizeof(ms);
+    memcpy(data, ms, bytes);
+    *size = bytes;
     if (type)
         *type = REG_SZ;
     return ERROR_SUCCESS;
@@ -1134,6 +1191,7 @@ struct sim_world *sim_begin(void)
     table.GetWindowTextW = sim_GetWindowTextW;
     table.SendMessageTimeoutW = sim_SendMessageTimeoutW;
     table.PostMessageW = sim_PostMessageW;
+    table.SendNotifyMessageW = sim_SendNotifyMessageW;
     table.AttachConsole = sim_AttachConsole;
     table.FreeConsole = sim_FreeConsole;
     table.GetConsoleProcessList = sim_GetConsoleProcessList;

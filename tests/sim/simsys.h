@@ -13,7 +13,7 @@
 
 #include <windows.h>
 
-#define SIM_MAX_PROCESSES 16
+#define SIM_MAX_PROCESSES 24
 #define SIM_MAX_SERVICES 8
 #define SIM_MAX_USES 4
 
@@ -61,6 +61,7 @@ struct sim_world {
     struct sim_service services[SIM_MAX_SERVICES];
     unsigned nservices;
     BOOL no_file_ids;             /* the platform lacks FileProcessIdsUsingFileInformation */
+    const WCHAR *timeout_ms;      /* what HungAppTimeout and the others read ("300" if NULL) */
     /* counters */
     unsigned handle_walks;        /* NtQuerySystemInformation(SystemExtendedHandleInformation) */
     unsigned file_id_queries;     /* FileProcessIdsUsingFileInformation */
@@ -71,12 +72,20 @@ struct sim_world {
     unsigned stops;
     unsigned created;             /* CreateProcessW calls */
     WCHAR last_command[1024];     /* the last CreateProcessW command line */
-    DWORD attached;               /* the console the caller is attached to (0: its own) */
+    DWORD attached;               /* the console the caller is attached to (0: none) */
     BOOL caller_elevated;         /* the caller's own token is elevated */
     BOOL no_assign_privilege;     /* CreateProcessAsUserW: ERROR_PRIVILEGE_NOT_HELD */
     unsigned created_as_user;     /* CreateProcessAsUserW calls that started a process */
     unsigned created_with_token;  /* CreateProcessWithTokenW calls that did */
     BOOL caller_ignores_ctrl_c;
+    /* The caller's own console (0: it has none; set attached to it too). Leaving it while no
+     * other process is on it destroys it (the console docs: a console closes with its last
+     * process): counted in caller_console_lost. */
+    DWORD caller_console;
+    unsigned caller_console_lost;
+    PHANDLER_ROUTINE handlers[8]; /* the caller's console control handlers, last added last */
+    unsigned nhandlers;
+    unsigned keepers;             /* processes the DLL started on the caller's console */
 };
 
 /* Starts an empty world and installs its table; the returned world lives until sim_end. */

@@ -415,6 +415,203 @@ static void restart_no_patch_not_restarted(void **state)
     sim_end();
 }
 
+/* ---- issue 14: the shutdown protocol and console apps, Windows' paths ---- */
+
+/* One app refuses: the one that agreed hears WM_ENDSESSION(FALSE) and keeps running, never
+ * WM_ENDSESSION(TRUE) or WM_CLOSE (spec §11.2). */
+static void called_off_shutdown_tells_the_app_that_agreed(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"both.txt");
+    struct sim_process *writer = sim_add_process(SIM_GUI, L"writer.exe");
+    struct sim_process *blocker = sim_add_process(SIM_GUI, L"blocker.exe");
+    struct rm_task *t = rm_task_new();
+    (void)state;
+
+    writer->title = L"Writer";
+    blocker->title = L"Blocker";
+    blocker->query = SIM_REFUSE;
+    writer->uses[0] = blocker->uses[0] = file_path;
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    assert_int_equal(writer->queries, 1);
+    assert_int_equal(writer->endsession_false, 1);
+    assert_int_equal(writer->endsession_true, 0);
+    assert_int_equal(writer->closes, 0);
+    assert_false(writer->exited);
+    assert_int_equal(blocker->endsession_false, 0);  /* it refused: nothing is owed */
+    assert_windows_paths(w);
+    rm_task_free(t);
+    sim_end();
+}
+
+static DWORD cancelled_at;
+
+static DWORD WINAPI cancel_soon(void *task)
+{
+    Sleep(200);
+    cancelled_at = GetTickCount();
+    rm_task_cancel(task);
+    return 0;
+}
+
+/* A cancel while a hung window holds WM_QUERYENDSESSION (HungAppTimeout 2 s here) is seen
+ * within the 50 ms the bounds promise, and the app that agreed first is told FALSE. */
+static void cancel_during_hung_query_is_prompt(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"hung.txt");
+    struct sim_process *writer = sim_add_process(SIM_GUI, L"writer.exe");
+    struct sim_process *hung = sim_add_process(SIM_GUI, L"hung.exe");
+    struct rm_task *t = rm_task_new();
+    struct rm_call call;
+    HANDLE thread;
+    DWORD took;
+    (void)state;
+
+    w->timeout_ms = L"2000";
+    writer->title = L"Writer";
+    hung->title = L"Hung";
+    hung->query = SIM_HANG;
+    writer->uses[0] = hung->uses[0] = file_path;
+    rm_call_begin(t, &call);
+    t->cancel = &call.cancel;
+    thread = CreateThread(NULL, 0, cancel_soon, t, 0, NULL);
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_CANCELLED);
+    took = GetTickCount() - cancelled_at;
+    print_message("cancel seen after %lu ms (HungAppTimeout 2000 ms)\n", took);
+    assert_true(took < 1000);
+    assert_int_equal(writer->endsession_false, 1);
+    assert_false(writer->exited);
+    assert_false(hung->exited);
+    WaitForSingleObject(thread, INFINITE);
+    CloseHandle(thread);
+    rm_call_end(t, &call);
+    assert_windows_paths(w);
+    Sleep(2200);  /* the worker left with the hung window ends with its own bound */
+    rm_task_free(t);
+    sim_end();
+}
+
+/* An app that needs WM_CLOSE after WM_ENDSESSION gets it, once. */
+static void wm_close_only_to_an_app_still_running(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"close.txt");
+    struct sim_process *quick = sim_add_process(SIM_GUI, L"quick.exe");
+    struct sim_process *stays = sim_add_process(SIM_GUI, L"stays.exe");
+    struct rm_task *t = rm_task_new();
+    (void)state;
+
+    quick->title = L"Quick";
+    stays->title = L"Stays";
+    stays->exits_on_endsession = FALSE;
+    quick->uses[0] = stays->uses[0] = file_path;
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(quick->closes, 0);
+    assert_int_equal(stays->closes, 1);
+    assert_true(quick->exited && stays->exited);
+    assert_windows_paths(w);
+    rm_task_free(t);
+    sim_end();
+}
+
+/* A console caller alone on its console, stopping an app on another console: it leaves
+ * its console only with a keeper on it, comes back to it, and neither its Ctrl+C setting
+ * nor the caller itself is touched by the signal. */
+static void console_caller_keeps_its_console_and_setting(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"own.txt");
+    struct sim_process *tool = sim_add_process(SIM_CONSOLE, L"tool.exe");
+    struct rm_task *t = rm_task_new();
+    (void)state;
+
+    w->caller_console = w->attached = 900;
+    tool->uses[0] = file_path;
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(tool->ctrl_c, 1);
+    assert_int_equal(w->keepers, 1);
+    assert_int_equal(w->caller_console_lost, 0);
+    assert_int_equal(w->attached, 900);
+    assert_false(w->caller_ignores_ctrl_c);
+    assert_windows_paths(w);
+    rm_task_free(t);
+    sim_end();
+}
+
+/* More processes on the caller's console than the 16 a fixed buffer held: the caller still
+ * comes back to it, and the app on its own console is signalled once. */
+static void console_caller_with_a_crowded_console(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"crowd.txt");
+    struct sim_process *tool = sim_add_process(SIM_CONSOLE, L"tool.exe");
+    unsigned i;
+    (void)state;
+
+    w->caller_console = w->attached = 900;
+    for (i = 0; i < 16; i++)
+        sim_add_process(SIM_CONSOLE, L"shell.exe")->console = 900;  /* 16 + caller + keeper = 18 */
+    tool->uses[0] = file_path;
+    {
+        struct rm_task *t = rm_task_new();
+        assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
+        rm_task_free(t);
+    }
+    assert_int_equal(tool->ctrl_c, 1);
+    assert_int_equal(w->attached, 900);
+    assert_int_equal(w->caller_console_lost, 0);
+    for (i = 2; i < w->nprocesses; i++)
+        assert_int_equal(w->processes[i].ctrl_c, 0);
+    assert_windows_paths(w);
+    sim_end();
+}
+
+/* The target shares the caller's console, with nobody else: one Ctrl+C reaches both, the
+ * caller's copy is taken by the DLL's handler; no keeper, the caller never leaves. */
+static void console_target_on_the_callers_console(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"shared.txt");
+    struct sim_process *tool = sim_add_process(SIM_CONSOLE, L"tool.exe");
+    struct rm_task *t = rm_task_new();
+    (void)state;
+
+    w->caller_console = w->attached = tool->console;
+    tool->uses[0] = file_path;
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
+    assert_int_equal(tool->ctrl_c, 1);
+    assert_int_equal(w->keepers, 0);
+    assert_int_equal(w->attached, tool->console);
+    assert_windows_paths(w);
+    rm_task_free(t);
+    sim_end();
+}
+
+/* The same with the caller's shell on that console too: nobody is signalled, the app is
+ * reported not stopped, the caller stays where it is. */
+static void console_shared_with_the_callers_shell_not_signalled(void **state)
+{
+    struct sim_world *w = sim_begin();
+    struct rm_registrations r = one_file(L"shell.txt");
+    struct sim_process *tool = sim_add_process(SIM_CONSOLE, L"tool.exe");
+    struct sim_process *shell = sim_add_process(SIM_CONSOLE, L"shell.exe");
+    struct rm_task *t = rm_task_new();
+    (void)state;
+
+    shell->console = tool->console;
+    w->caller_console = w->attached = tool->console;
+    tool->uses[0] = file_path;
+    assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    assert_int_equal(tool->ctrl_c, 0);
+    assert_int_equal(shell->ctrl_c, 0);
+    assert_int_equal(app_of(t, tool->pid)->info.AppStatus, RmStatusRunning | RmStatusErrorOnStop);
+    assert_int_equal(w->attached, tool->console);
+    assert_windows_paths(w);
+    rm_task_free(t);
+    sim_end();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +629,13 @@ int main(void)
         cmocka_unit_test(elevated_or_other_users_app_not_restarted),
         cmocka_unit_test(restarted_with_its_own_token_where_it_differs),
         cmocka_unit_test(restart_no_patch_not_restarted),
+        cmocka_unit_test(called_off_shutdown_tells_the_app_that_agreed),
+        cmocka_unit_test(cancel_during_hung_query_is_prompt),
+        cmocka_unit_test(wm_close_only_to_an_app_still_running),
+        cmocka_unit_test(console_caller_keeps_its_console_and_setting),
+        cmocka_unit_test(console_caller_with_a_crowded_console),
+        cmocka_unit_test(console_target_on_the_callers_console),
+        cmocka_unit_test(console_shared_with_the_callers_shell_not_signalled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
