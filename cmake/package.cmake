@@ -8,10 +8,13 @@
 #   <arch>/lib/cmake/rstrtmgr/rstrtmgrConfig.cmake, rstrtmgrConfigVersion.cmake
 #   <arch>/lib/pkgconfig/rstrtmgr.pc
 #   share/doc/rstrtmgr/README.md, LICENSE, docs/  (the same from both architectures)
+#   install-into-prefix.sh                         (Wine: both DLLs into a prefix)
 include(CMakePackageConfigHelpers)
 
-# ---- docs ----
+# ---- docs, and the script that puts both DLLs into a Wine prefix (run from the unzipped
+# folder it finds them beside itself) ----
 install(FILES README.md LICENSE DESTINATION share/doc/rstrtmgr)
+install(PROGRAMS scripts/install-into-prefix.sh DESTINATION .)
 install(DIRECTORY docs/ DESTINATION share/doc/rstrtmgr/docs)
 
 # ---- CMake package config: find_package(rstrtmgr) -> rstrtmgr::rstrtmgr ----

@@ -115,17 +115,28 @@ typedef enum _RM_FILTER_ACTION {
     RmNoShutdown          = 2
 } RM_FILTER_ACTION;
 
+/* The union's name is DUMMYUNIONNAME, as in the SDK: windows.h defines it as nothing (the
+ * members read f.strFilename) or, with NONAMELESSUNION, as u (f.u.strFilename); MSVC's
+ * windows.h sets NONAMELESSUNION itself for strict C (/Za). GCC and clang take the
+ * unnamed form in strict C89/C99 only when told it is an extension. */
+#if defined(__GNUC__) && !defined(__cplusplus)
+#define RM_UNNAMED_UNION __extension__ union
+#else
+#define RM_UNNAMED_UNION union
+#endif
+
 /* One record of RmGetFilterList's output; cbNextOffset links the records. */
 typedef struct _RM_FILTER_INFO {
     RM_FILTER_ACTION  FilterAction;
     RM_FILTER_TRIGGER FilterTrigger;
     DWORD             cbNextOffset;
-    union {
+    RM_UNNAMED_UNION {
         LPWSTR            strFilename;
         RM_UNIQUE_PROCESS Process;
         LPWSTR            strServiceShortName;
-    };
+    } DUMMYUNIONNAME;
 } RM_FILTER_INFO, *PRM_FILTER_INFO;
+#undef RM_UNNAMED_UNION
 
 /* Progress of RmShutdown / RmRestart, 0..100. No convention keyword: cdecl on x86. */
 typedef void (*RM_WRITE_STATUS_CALLBACK)(UINT nPercentComplete);
@@ -158,7 +169,10 @@ DWORD WINAPI RmGetFilterList(DWORD dwSessionHandle, PBYTE pbFilterBuf, DWORD cbF
 #elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define RM_HEADER_ASSERT(e, m) _Static_assert(e, m)
 #else
-#define RM_HEADER_ASSERT(e, m) typedef char rm_header_assert_##__LINE__[(e) ? 1 : -1]
+/* __LINE__ expands only through a second macro: each assert gets its own typedef. */
+#define RM_HEADER_PASTE(a, b) a##b
+#define RM_HEADER_NAME(line) RM_HEADER_PASTE(rm_header_assert_, line)
+#define RM_HEADER_ASSERT(e, m) typedef char RM_HEADER_NAME(__LINE__)[(e) ? 1 : -1]
 #endif
 RM_HEADER_ASSERT(sizeof(RM_UNIQUE_PROCESS) == 12, "RM_UNIQUE_PROCESS is 12 bytes");
 RM_HEADER_ASSERT(sizeof(RM_PROCESS_INFO) == 668, "RM_PROCESS_INFO is 668 bytes");
@@ -166,6 +180,8 @@ RM_HEADER_ASSERT(sizeof(RM_FILTER_INFO) == (sizeof(void *) == 8 ? 32 : 24),
                  "RM_FILTER_INFO is 24 bytes on x86, 32 on x64");
 RM_HEADER_ASSERT(sizeof(RM_APP_TYPE) == 4, "enums are 4 bytes");
 #undef RM_HEADER_ASSERT
+#undef RM_HEADER_NAME
+#undef RM_HEADER_PASTE
 
 #ifdef __cplusplus
 }

@@ -7,14 +7,16 @@
 # Usage: install-into-prefix.sh [--uninstall] PREFIX [ROOT]
 #   PREFIX  the Wine prefix (made with wineboot -i if it does not exist yet)
 #   ROOT    where the DLLs are: ROOT/x64/bin/rstrtmgr.dll and ROOT/x86/bin/rstrtmgr.dll
-#           (default: dist/ of this checkout, as scripts/build.sh lays it out)
+#           (default: the folder this script is in when it holds them, as in the unzipped
+#           rstrtmgr-<version>-win/; else dist/ of this checkout, as scripts/build.sh
+#           lays it out)
 #
 # A 64-bit prefix gets the x64 DLL in system32 and the x86 DLL in syswow64, with the x86
 # DLL's 64-bit helper rmhelper64.exe beside it (it lists 64-bit processes' modules for
 # the 32-bit DLL: docs/resolver.md); a 32-bit prefix gets the x86 DLL in system32. The files they replace (Wine's placeholders) are
 # kept as rstrtmgr.dll.wine; --uninstall puts them back and removes the override.
 set -eu
-root=$(cd "$(dirname "$0")/.." && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
 log() { printf '[install-into-prefix] %s\n' "$*"; }
 die() { log "$*"; exit 1; }
 
@@ -22,7 +24,14 @@ uninstall=0
 if [ "${1:-}" = "--uninstall" ]; then uninstall=1; shift; fi
 [ $# -ge 1 ] || die "usage: $0 [--uninstall] PREFIX [ROOT]"
 prefix=$(mkdir -p "$1" && cd "$1" && pwd)
-from=${2:-$root/dist}
+# The unzipped package holds the DLLs beside this script; a checkout has it in scripts/.
+if [ -f "$here/x64/bin/rstrtmgr.dll" ] || [ -f "$here/x86/bin/rstrtmgr.dll" ]; then
+  from=${2:-$here}
+  hint="the package is incomplete: unzip rstrtmgr-<version>-win.zip again"
+else
+  from=${2:-$(cd "$here/.." && pwd)/dist}
+  hint="build first (bash scripts/build.sh)"
+fi
 
 export WINEPREFIX=$prefix WINEDEBUG=-all
 # No Mono/Gecko download prompts and no menu entries while we make or touch the prefix.
@@ -65,7 +74,7 @@ fi
 for t in "${targets[@]}"; do
   arch=${t%%:*} dir=${t#*:}
   dll=$from/$arch/bin/rstrtmgr.dll
-  [ -f "$dll" ] || die "$dll not found: build first (bash scripts/build.sh)"
+  [ -f "$dll" ] || die "$dll not found: $hint"
   mkdir -p "$dir"
   # Keep Wine's file once, so --uninstall can put it back (never overwrite that copy).
   if [ -f "$dir/rstrtmgr.dll" ] && [ ! -f "$dir/rstrtmgr.dll.wine" ] &&

@@ -80,6 +80,11 @@ struct rm_nt_basic_information {
 #define RM_PARAMS64_COMMAND_LINE 0x70
 #define RM_PEB32_PARAMETERS 0x10
 #define RM_PARAMS32_COMMAND_LINE 0x40
+/* RTL_USER_PROCESS_PARAMETERS.CurrentDirectory (a CURDIR: DosPath, a UNICODE_STRING, then
+ * the directory's Handle), where a process keeps its current directory. rmctl reads it to
+ * find the processes sitting in a folder (tools/rmctl/cwd.c). */
+#define RM_PARAMS64_CURRENT_DIRECTORY 0x38
+#define RM_PARAMS32_CURRENT_DIRECTORY 0x24
 
 /* The loader's list of modules in the 32-bit layout: PEB32.Ldr, PEB_LDR_DATA32's
  * InLoadOrderModuleList (a LIST_ENTRY32), and in each LDR_DATA_TABLE_ENTRY32 (whose first

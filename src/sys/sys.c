@@ -3,6 +3,7 @@
  * and the switch a test uses to put another one in force.
  */
 #include "sys.h"
+#include "wine.h"
 
 static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
 static struct rm_sys real;
@@ -98,6 +99,8 @@ static BOOL CALLBACK build_real(INIT_ONCE *o, void *param, void **context)
             NTDLL_PROC(rm_NtQueryInformationFile_fn, "NtQueryInformationFile");
         real.wine_get_version = NTDLL_PROC(const char *(CDECL *)(void), "wine_get_version");
     }
+    if (real.wine_get_version)
+        real.EnumWindows = rm_wine_enum_windows;  /* starts no desktop (wine.c) */
     return TRUE;
 }
 

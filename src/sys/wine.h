@@ -17,6 +17,9 @@ BOOL rm_wine_console_signal(DWORD pid, BOOL *own_copy);
 /* Ctrl+C to a console program that has no console: a thread at kernelbase's CtrlRoutine
  * (same bitness only). TRUE if the thread was started. */
 BOOL rm_wine_ctrl_routine_thread(DWORD pid);
+/* EnumWindows that never starts Wine's desktop process (which would keep the caller's
+ * stderr): the thread desktop's windows. FALSE outside Wine. */
+BOOL WINAPI rm_wine_enum_windows(WNDENUMPROC callback, LPARAM arg);
 
 /* Where a 32-bit process's PEB is, for a 64-bit DLL under Wine 8 (ProcessWow64Information
  * gives 1 there, not the address: measured); 0 when not found or not under Wine. */

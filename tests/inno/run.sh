@@ -7,14 +7,15 @@
 #   BIN     the x86 build's bin/ (rmfixture.exe, rmfixture_dll.dll, innoprobe.exe)
 #   ROOT    the build folder holding x64/bin/rstrtmgr.dll and x86/bin/rstrtmgr.dll
 #   ACTION  setup | cleanup | a scenario: gui_exe dll_loaded dll_loaded_x64 data_file
-#           console refuse refuse_forced several many_files twice unregistered wine_stub
+#           console refuse refuse_forced several many_files twice unregistered wine_stub | zip
 #
 # setup fetches Inno Setup 6.4.1 (npm package "innosetup", cached in WORK/npm, never in
 # the source tree) and fails loudly when it cannot; makes the prefix (64-bit with WOW64,
 # so 32-bit Setup runs) and installs our DLLs into it. Each scenario starts fixture apps
 # from copies of rmfixture.exe in C:\InnoTest\<scenario>, compiles tests/inno/<scenario>.iss
 # with ISCC under Wine, runs the installer with /VERYSILENT /SUPPRESSMSGBOXES /LOG, and
-# checks the installer's log, its exit code, the files and the processes. It prints
+# checks the installer's log, its exit code, the files and the processes. zip does what a
+# Wine user who downloads the zip does, in a fresh prefix (see scenario_zip). It prints
 # "N passed, N failed" and exits non-zero on any failure.
 #
 # The apps a scenario expects back register with RegisterApplicationRestart (rmfixture
@@ -34,6 +35,8 @@ inno_integrity='sha512-Bh/dNlyyFsFKBGoTf19n1msPnm4Njfb0CWVirw2CV1MSJXYy0ajRI+xjo
 npm_dir=$work/npm
 inno_bin=$npm_dir/node_modules/innosetup/bin
 prefix=$work/wineprefix
+# The zip test makes a fresh prefix of its own each time.
+[ "$action" = zip ] && prefix=$work/zip-prefix
 
 export WINEPREFIX=$prefix WINEDEBUG=-all
 base_overrides="mscoree,mshtml=;winemenubuilder.exe=d;winedbg.exe=d"
@@ -503,10 +506,79 @@ scenario_wine_stub() {
   expect_running_untouched guiapp
 }
 
+# What a Wine user who downloads build/rstrtmgr-<version>-win.zip does, in a fresh prefix:
+# unzip it anywhere (here outside the build tree) and run its install-into-prefix.sh, which
+# finds both DLLs beside itself. Then the gui_exe installer over a running app, and
+# --uninstall, which must leave Wine's own DLL in place and the override gone.
+zip_dlls_are_ours() {  # zip_dlls_are_ours TOP: system32 holds its x64 DLL, syswow64 its x86
+  cmp -s "$1/x64/bin/rstrtmgr.dll" "$prefix/drive_c/windows/system32/rstrtmgr.dll" &&
+    cmp -s "$1/x86/bin/rstrtmgr.dll" "$prefix/drive_c/windows/syswow64/rstrtmgr.dll"
+}
+override_set() {
+  wine reg query 'HKCU\Software\Wine\DllOverrides' /v rstrtmgr </dev/null 2>/dev/null |
+    grep -qi 'rstrtmgr.*REG_SZ.*native'
+}
+probe_finds_ours() {  # probe_finds_ours ARCH: a program of ARCH loads ours from the system folder
+  wine "$root/$1/bin/innoprobe.exe" rm-check </dev/null >>"$wine_out" 2>&1
+}
+
+scenario_zip() {
+  local zip unz top arch dir
+  zip=$(ls "$root"/rstrtmgr-*-win.zip 2>/dev/null | head -n 1)
+  [ -f "$zip" ] || die "no rstrtmgr-*-win.zip in $root: run scripts/build.sh"
+  fresh
+  unz=$(mktemp -d)
+  (cd "$unz" && cmake -E tar xf "$zip") || die "could not unzip $zip"
+  top=$unz/$(basename "$zip" .zip)
+  [ -f "$top/install-into-prefix.sh" ] || die "$zip holds no install-into-prefix.sh"
+  ok "unzipped $(basename "$zip") into $unz"
+
+  wineserver -k </dev/null >/dev/null 2>&1
+  rm -rf "$prefix"
+  bash "$repo/tests/wine/setup.sh" "$prefix" >/dev/null || die "could not make the prefix $prefix"
+  mkdir -p "$app_unix"
+  (cd "$unz" && bash "$top/install-into-prefix.sh" "$prefix") || die "install-into-prefix.sh from the zip failed"
+  if zip_dlls_are_ours "$top"; then ok "x64 DLL in system32, x86 DLL in syswow64"; else bad "the system folders do not hold the zip's DLLs"; fi
+  if override_set; then ok "override rstrtmgr=native in the prefix's registry"; else bad "no rstrtmgr=native override"; fi
+  for arch in x64 x86; do
+    if probe_finds_ours $arch; then ok "$arch program: our DLL from the system folder"; else bad "$arch program: not our DLL"; fi
+  done
+
+  # An installer over a running app, with nothing in the environment naming rstrtmgr.
+  put_v2 "$bin/rmfixture.exe" guiapp.exe
+  start_gui
+  scenario=gui_exe compile
+  mv "$sdir/out/gui_exe.exe" "$sdir/out/zip.exe"
+  install
+  expect_rc 0
+  expect_success_log 1 forced "$gui_title"
+  expect_v2 guiapp.exe
+  expect_restarted guiapp
+  kill_ours
+  states=()  # nothing left to kill (and no wine call on the prefix removed below)
+
+  (cd "$unz" && bash "$top/install-into-prefix.sh" --uninstall "$prefix") || bad "--uninstall failed"
+  for dir in system32 syswow64; do
+    dir=$prefix/drive_c/windows/$dir
+    if grep -qa 'Wine builtin DLL' "$dir/rstrtmgr.dll" && [ ! -e "$dir/rstrtmgr.dll.wine" ]; then
+      ok "--uninstall: Wine's own $dir/rstrtmgr.dll is back"
+    else
+      bad "--uninstall: $dir/rstrtmgr.dll is not Wine's"
+    fi
+  done
+  if override_set; then bad "--uninstall left the override"; else ok "--uninstall removed the override"; fi
+  for arch in x64 x86; do
+    if probe_finds_ours $arch; then bad "$arch program still gets our DLL"; else ok "$arch program: Wine's stub again"; fi
+  done
+  wineserver -k </dev/null >/dev/null 2>&1
+  rm -rf "$unz"
+  [ "$failed" = 0 ] && rm -rf "$prefix"  # 1.3 GB; kept for a look when something failed
+}
+
 case $action in
   setup) do_setup ;;
   cleanup) do_cleanup ;;
-  gui_exe|dll_loaded|dll_loaded_x64|data_file|console|refuse|refuse_forced|several|many_files|twice|unregistered|wine_stub)
+  gui_exe|dll_loaded|dll_loaded_x64|data_file|console|refuse|refuse_forced|several|many_files|twice|unregistered|wine_stub|zip)
     "scenario_$action"
     finish ;;
   *) echo "unknown action: $action" >&2; exit 2 ;;

@@ -18,9 +18,12 @@ want=(include/restartmanager.h
       "$arch/lib/cmake/rstrtmgr/rstrtmgrConfigVersion.cmake"
       "$arch/lib/pkgconfig/rstrtmgr.pc"
       share/doc/rstrtmgr/README.md
-      share/doc/rstrtmgr/LICENSE)
+      share/doc/rstrtmgr/LICENSE
+      install-into-prefix.sh)
 # rmctl.exe is required once the project has an rmctl target (cmake/package.cmake installs it).
 [ "$has_rmctl" = 1 ] && want+=("$arch/bin/rmctl.exe")
+# The x86 DLL's 64-bit helper, beside it (docs/resolver.md, other bitness).
+[ "$arch" = x86 ] && want+=("x86/bin/rmhelper64.exe")
 # Every page of docs/, as it is in the source tree.
 while IFS= read -r page; do
   want+=("share/doc/rstrtmgr/docs/${page#"$root/docs/"}")

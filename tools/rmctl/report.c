@@ -42,7 +42,7 @@ const wchar_t *rmctl_error_text(DWORD err)
     case ERROR_FAIL_NOACTION_REBOOT: return L"a reboot is needed: a critical process, another user's session, or rmctl itself uses the files; nothing was closed";
     case ERROR_FAIL_RESTART: return L"some applications could not be restarted";
     case ERROR_CANCELLED: return L"cancelled";
-    case ERROR_ACCESS_DENIED: return L"access denied (is one of the names a directory?)";
+    case ERROR_ACCESS_DENIED: return L"access denied (is one of the names a folder? --recursive FOLDER looks inside one)";
     case ERROR_BAD_ARGUMENTS: return L"bad arguments";
     case ERROR_MAX_SESSIONS_REACHED: return L"too many Restart Manager sessions are open";
     case ERROR_OUTOFMEMORY: return L"out of memory";
@@ -88,38 +88,110 @@ void rmctl_print_table_header(void)
             L"STATUS", L"RESTART", L"NAME", L"SERVICE / RESOURCE");
 }
 
+/* One JSON object, without its closing brace (a folder's entry adds members). */
+static void json_entry(const wchar_t *resource, const RM_PROCESS_INFO *a, BOOL *first)
+{
+    wprintf(L"%ls\n  {\"resource\": ", *first ? L"" : L",");
+    json_string(resource);
+    wprintf(L", \"pid\": %lu, \"start_time\": %llu, \"type\": \"%ls\", \"status\": \"%ls\", "
+            L"\"restartable\": %ls, \"session\": %ld, \"name\": ",
+            a->Process.dwProcessId, ticks(a->Process.ProcessStartTime),
+            rmctl_type_name(a->ApplicationType), rmctl_status_name(a->AppStatus),
+            a->bRestartable ? L"true" : L"false", (long)a->TSSessionId);
+    json_string(a->strAppName);
+    wprintf(L", \"service\": ");
+    json_string(a->strServiceShortName);
+    *first = FALSE;
+}
+
+/* One table row, ending in the service and the resource. */
+static void table_row(const wchar_t *resource, const RM_PROCESS_INFO *a)
+{
+    SYSTEMTIME utc, local;
+    wchar_t started[32] = L"-";
+
+    /* The time of day is enough to tell a restarted process; JSON has it whole. */
+    if (FileTimeToSystemTime(&a->Process.ProcessStartTime, &utc) &&
+        SystemTimeToTzSpecificLocalTime(NULL, &utc, &local))
+        swprintf(started, 32, L"%02u:%02u:%02u", local.wHour, local.wMinute, local.wSecond);
+    wprintf(L"%-6lu %-8ls %-8ls %-10ls %-7ls %-20ls %ls%ls%ls\n", a->Process.dwProcessId,
+            started, rmctl_type_name(a->ApplicationType), rmctl_status_name(a->AppStatus),
+            a->bRestartable ? L"yes" : L"no", a->strAppName, a->strServiceShortName,
+            a->strServiceShortName[0] && resource[0] ? L" / " : L"", resource);
+}
+
 void rmctl_print_users(const wchar_t *resource, const RM_PROCESS_INFO *apps, UINT n, BOOL json,
                        BOOL *first)
 {
     UINT i;
 
     for (i = 0; i < n; i++) {
-        const RM_PROCESS_INFO *a = &apps[i];
         if (json) {
-            wprintf(L"%ls\n  {\"resource\": ", *first ? L"" : L",");
-            json_string(resource);
-            wprintf(L", \"pid\": %lu, \"start_time\": %llu, \"type\": \"%ls\", \"status\": \"%ls\", "
-                    L"\"restartable\": %ls, \"session\": %ld, \"name\": ",
-                    a->Process.dwProcessId, ticks(a->Process.ProcessStartTime),
-                    rmctl_type_name(a->ApplicationType), rmctl_status_name(a->AppStatus),
-                    a->bRestartable ? L"true" : L"false", (long)a->TSSessionId);
-            json_string(a->strAppName);
-            wprintf(L", \"service\": ");
-            json_string(a->strServiceShortName);
+            json_entry(resource, &apps[i], first);
             wprintf(L"}");
-            *first = FALSE;
         } else {
-            SYSTEMTIME utc, local;
-            wchar_t started[32] = L"-";
-            /* The time of day is enough to tell a restarted process; JSON has it whole. */
-            if (FileTimeToSystemTime(&a->Process.ProcessStartTime, &utc) &&
-                SystemTimeToTzSpecificLocalTime(NULL, &utc, &local))
-                swprintf(started, 32, L"%02u:%02u:%02u", local.wHour, local.wMinute, local.wSecond);
-            wprintf(L"%-6lu %-8ls %-8ls %-10ls %-7ls %-20ls %ls%ls%ls\n", a->Process.dwProcessId,
-                    started, rmctl_type_name(a->ApplicationType), rmctl_status_name(a->AppStatus),
-                    a->bRestartable ? L"yes" : L"no", a->strAppName, a->strServiceShortName,
-                    a->strServiceShortName[0] && resource[0] ? L" / " : L"", resource);
+            table_row(resource, &apps[i]);
         }
+    }
+}
+
+/* Where a row's last column starts: the widths of rmctl_print_table_header's columns. */
+#define RESOURCE_COLUMN 65
+
+void rmctl_print_folder_users(const struct rmctl_folder *f, const struct rmctl_user *users, UINT n,
+                              BOOL json, BOOL *first)
+{
+    wchar_t cwd[MAX_PATH + 16];
+    UINT i, j;
+
+    for (i = 0; i < n; i++) {
+        const struct rmctl_user *u = &users[i];
+        if (json) {
+            json_entry(f->path, &u->info, first);
+            wprintf(L", \"files\": [");
+            for (j = 0; j < u->nfiles; j++) {
+                wprintf(j ? L", " : L"");
+                json_string(u->files[j]);
+            }
+            wprintf(L"], \"current_directory\": ");
+            if (u->cwd)
+                json_string(u->cwd);
+            else
+                wprintf(L"null");
+            wprintf(L"}");
+            continue;
+        }
+        /* The first file (or the directory it sits in) on the row, the others below it. */
+        swprintf(cwd, ARRAYSIZE(cwd), L"current directory %ls", u->cwd ? u->cwd : L"");
+        table_row(u->nfiles ? u->files[0] : cwd, &u->info);
+        for (j = 1; j < u->nfiles; j++)
+            wprintf(L"%*ls%ls\n", RESOURCE_COLUMN, L"", u->files[j]);
+        if (u->cwd && u->nfiles)
+            wprintf(L"%*ls%ls\n", RESOURCE_COLUMN, L"", cwd);
+    }
+}
+
+/* Files named per application in close's sentences; more are counted. */
+#define SENTENCES_PER_USER 10
+
+void rmctl_print_folder_sentences(const struct rmctl_folder *f, const struct rmctl_user *users,
+                                  UINT n)
+{
+    UINT i, j;
+
+    if (!n)
+        wprintf(L"%ls: nothing below it is used, and no process sits in it\n", f->path);
+    for (i = 0; i < n; i++) {
+        const struct rmctl_user *u = &users[i];
+        for (j = 0; j < u->nfiles && j < SENTENCES_PER_USER; j++)
+            rmctl_print_sentences(u->files[j], &u->info, 1);
+        if (u->nfiles > SENTENCES_PER_USER)
+            wprintf(L"... and %u more files below %ls are used by %ls (PID %lu)\n",
+                    u->nfiles - SENTENCES_PER_USER, f->path, u->info.strAppName,
+                    u->info.Process.dwProcessId);
+        if (u->cwd)
+            wprintf(L"%ls is the current directory of %ls (PID %lu)\n", u->cwd,
+                    u->info.strAppName, u->info.Process.dwProcessId);
     }
 }
 

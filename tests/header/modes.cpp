@@ -1,0 +1,2 @@
+// modes.cpp - modes.c compiled as C++ (C++98, -pedantic-errors).
+#include "modes.c"
