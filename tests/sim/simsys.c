@@ -1204,6 +1204,35 @@ void sim_temp_image(const WCHAR *name, WCHAR *out)
     write_image(out, IMAGE_SUBSYSTEM_WINDOWS_GUI);
 }
 
+struct rm_registrations sim_one_file(const WCHAR *name)
+{
+    struct rm_registrations r;
+    ZeroMemory(&r, sizeof(r));
+    sim_temp_file(name, world.file);
+    world.files[0] = world.file;
+    r.files = world.files;
+    r.nfiles = 1;
+    return r;
+}
+
+unsigned sim_wine_paths_used(void)
+{
+    const struct { const char *what; unsigned n; } used[] = {
+        { "remote threads", world.remote_threads },
+        { "typed Ctrl+C", world.typed_keys },
+        { "PEB reads", world.peb_reads },
+        { "CTRL_C_EVENT to a non-zero group", world.nonzero_group_signals },
+        { "Ctrl+C reaching the caller", world.caller_signalled },
+    };
+    unsigned i, total = 0;
+    for (i = 0; i < ARRAYSIZE(used); i++) {
+        if (used[i].n)
+            printf("sim: a Windows path used %s (%u)\n", used[i].what, used[i].n);
+        total += used[i].n;
+    }
+    return total;
+}
+
 struct sim_process *sim_add_process(enum sim_kind kind, const WCHAR *image_name)
 {
     struct sim_process *p = &world.processes[world.nprocesses];

@@ -13,6 +13,8 @@
 
 #include <windows.h>
 
+#include "session/session.h"
+
 #include "restartmanager.h"
 
 #define SIM_MAX_PROCESSES 24
@@ -93,6 +95,8 @@ struct sim_world {
     PHANDLER_ROUTINE handlers[8]; /* the caller's console control handlers, last added last */
     unsigned nhandlers;
     unsigned keepers;             /* processes the DLL started on the caller's console */
+    WCHAR file[MAX_PATH];         /* the file of sim_one_file */
+    WCHAR *files[1];
 };
 
 /* Starts an empty world and installs its table; the returned world lives until sim_end. */
@@ -103,6 +107,11 @@ void sim_end(void);
  * under the test's folder, console or GUI subsystem as the kind says. */
 struct sim_process *sim_add_process(enum sim_kind kind, const WCHAR *image_name);
 struct sim_service *sim_add_service(const WCHAR *name, DWORD host);
+/* Registrations of one real temporary file, created empty; its path is world->file. */
+struct rm_registrations sim_one_file(const WCHAR *name);
+/* How many times a Wine-only path ran (each kind printed when not 0): 0 on Windows. The
+ * caller hearing its own Ctrl+C counts too. */
+unsigned sim_wine_paths_used(void);
 /* A real temporary file (path in out, MAX_PATH), created empty. */
 void sim_temp_file(const WCHAR *name, WCHAR *out);
 /* The entry of a resolver's answer for pid, or NULL. */

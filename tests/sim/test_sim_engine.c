@@ -14,26 +14,12 @@
 #include "simsys.h"
 #include "engine/engine.h"
 
-static WCHAR file_path[MAX_PATH];
-static WCHAR *files[1] = { file_path };
-
-static struct rm_registrations one_file(const WCHAR *name)
+/* Every test ends here: no Wine-only path ran (this is Windows), and the world goes. */
+static void end_test(struct rm_task *t)
 {
-    struct rm_registrations r;
-    ZeroMemory(&r, sizeof(r));
-    sim_temp_file(name, file_path);
-    r.files = files;
-    r.nfiles = 1;
-    return r;
-}
-
-static void assert_windows_paths(const struct sim_world *w)
-{
-    assert_int_equal(w->remote_threads, 0);
-    assert_int_equal(w->typed_keys, 0);
-    assert_int_equal(w->peb_reads, 0);
-    assert_int_equal(w->nonzero_group_signals, 0);
-    assert_int_equal(w->caller_signalled, 0);
+    assert_int_equal(sim_wine_paths_used(), 0);
+    rm_task_free(t);
+    sim_end();
 }
 
 static const struct rm_app *app_of(const struct rm_task *t, DWORD pid)
@@ -50,20 +36,18 @@ static const struct rm_app *app_of(const struct rm_task *t, DWORD pid)
 static void console_alone_gets_one_ctrl_c(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"log.txt");
+    struct rm_registrations r = sim_one_file(L"log.txt");
     struct sim_process *tool = sim_add_process(SIM_CONSOLE, L"tool.exe");
     struct rm_task *t = rm_task_new();
     (void)state;
 
-    tool->uses[0] = file_path;
+    tool->uses[0] = w->file;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
     assert_true(tool->exited);
     assert_false(tool->terminated);
     assert_int_equal(tool->ctrl_c, 1);
     assert_int_equal(app_of(t, tool->pid)->info.AppStatus & RmStatusStopped, RmStatusStopped);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* Sharing its console with a process nobody named: group 0 would signal that one too, and
@@ -72,13 +56,13 @@ static void console_alone_gets_one_ctrl_c(void **state)
 static void console_shared_with_bystander_not_signalled(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"out.txt");
+    struct rm_registrations r = sim_one_file(L"out.txt");
     struct sim_process *tool = sim_add_process(SIM_CONSOLE, L"tool.exe");
     struct sim_process *shell = sim_add_process(SIM_CONSOLE, L"shell.exe");
     struct rm_task *t = rm_task_new();
     (void)state;
 
-    tool->uses[0] = file_path;
+    tool->uses[0] = w->file;
     shell->console = tool->console;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(shell->ctrl_c, 0);
@@ -86,43 +70,39 @@ static void console_shared_with_bystander_not_signalled(void **state)
     assert_false(tool->exited);
     assert_false(shell->exited);
     assert_int_equal(app_of(t, tool->pid)->info.AppStatus, RmStatusRunning | RmStatusErrorOnStop);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* The same, forced: the target is terminated, the bystander still untouched. */
 static void console_shared_forced_terminates_only_target(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"out2.txt");
+    struct rm_registrations r = sim_one_file(L"out2.txt");
     struct sim_process *tool = sim_add_process(SIM_CONSOLE, L"tool.exe");
     struct sim_process *shell = sim_add_process(SIM_CONSOLE, L"shell.exe");
     struct rm_task *t = rm_task_new();
     (void)state;
 
-    tool->uses[0] = file_path;
+    tool->uses[0] = w->file;
     shell->console = tool->console;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, RmForceShutdown, NULL), ERROR_SUCCESS);
     assert_true(tool->terminated);
     assert_false(shell->exited);
     assert_int_equal(shell->ctrl_c, 0);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* A windowed app that registered for restart comes back with its own command line. */
 static void registered_app_restarts_with_its_command_line(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"doc.txt");
+    struct rm_registrations r = sim_one_file(L"doc.txt");
     struct sim_process *app = sim_add_process(SIM_GUI, L"writer.exe");
     struct rm_task *t = rm_task_new();
     WCHAR want[MAX_PATH * 2];
     (void)state;
 
-    app->uses[0] = file_path;
+    app->uses[0] = w->file;
     app->restart_args = L"/restore doc.txt";
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(app->queries, 1);
@@ -133,9 +113,7 @@ static void registered_app_restarts_with_its_command_line(void **state)
     assert_int_equal(w->created, 1);
     _snwprintf(want, ARRAYSIZE(want), L"\"%ls\" /restore doc.txt", app->image);
     assert_true(wcscmp(w->last_command, want) == 0);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* One that did not register is closed but not started again (Windows has no command line
@@ -143,38 +121,34 @@ static void registered_app_restarts_with_its_command_line(void **state)
 static void unregistered_app_not_restarted(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"doc2.txt");
+    struct rm_registrations r = sim_one_file(L"doc2.txt");
     struct sim_process *app = sim_add_process(SIM_GUI, L"viewer.exe");
     struct rm_task *t = rm_task_new();
     (void)state;
 
-    app->uses[0] = file_path;
+    app->uses[0] = w->file;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
     assert_true(app->exited);
     assert_false(app_of(t, app->pid)->info.bRestartable);
     assert_int_equal(rm_engine_restart(t, NULL, NULL), ERROR_SUCCESS);
     assert_int_equal(w->created, 0);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* RmShutdownOnlyRegistered with an app that did not register: nothing is stopped. */
 static void only_registered_refuses_unregistered(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"doc3.txt");
+    struct rm_registrations r = sim_one_file(L"doc3.txt");
     struct sim_process *app = sim_add_process(SIM_GUI, L"viewer.exe");
     struct rm_task *t = rm_task_new();
     (void)state;
 
-    app->uses[0] = file_path;
+    app->uses[0] = w->file;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, RmShutdownOnlyRegistered, NULL), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(app->queries, 0);
     assert_false(app->exited);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* A hung window (no answer within HungAppTimeout): not forced, nothing is closed; forced,
@@ -182,13 +156,13 @@ static void only_registered_refuses_unregistered(void **state)
 static void hung_window_stops_call_unless_forced(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"hung.txt");
+    struct rm_registrations r = sim_one_file(L"hung.txt");
     struct sim_process *app = sim_add_process(SIM_GUI, L"hung.exe");
     struct sim_process *ok = sim_add_process(SIM_GUI, L"fine.exe");
     struct rm_task *t = rm_task_new();
     (void)state;
 
-    app->uses[0] = ok->uses[0] = file_path;
+    app->uses[0] = ok->uses[0] = w->file;
     app->query = SIM_HANG;
     app->exits_on_endsession = app->exits_on_close = FALSE;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
@@ -201,22 +175,20 @@ static void hung_window_stops_call_unless_forced(void **state)
     assert_true(app->terminated);
     assert_true(ok->exited);
     assert_false(ok->terminated);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* A refusing window stops the call before anything is closed. */
 static void refusing_window_closes_nothing(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"refuse.txt");
+    struct rm_registrations r = sim_one_file(L"refuse.txt");
     struct sim_process *no = sim_add_process(SIM_GUI, L"refuser.exe");
     struct sim_process *yes = sim_add_process(SIM_GUI, L"agreer.exe");
     struct rm_task *t = rm_task_new();
     (void)state;
 
-    no->uses[0] = yes->uses[0] = file_path;
+    no->uses[0] = yes->uses[0] = w->file;
     no->query = SIM_REFUSE;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(no->queries, 1);
@@ -224,15 +196,13 @@ static void refusing_window_closes_nothing(void **state)
     assert_false(yes->exited);
     assert_int_equal(yes->endsession_true, 0);
     assert_int_equal(yes->closes, 0);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* Services go through the SCM, dependents first: registered "Base", "Top" depends on it. */
 static void services_stop_dependents_first_and_restart(void **state)
 {
-    struct sim_world *w = sim_begin();
+    sim_begin();
     struct rm_registrations r;
     struct sim_process *h1 = sim_add_process(SIM_BACKGROUND, L"basehost.exe");
     struct sim_process *h2 = sim_add_process(SIM_BACKGROUND, L"tophost.exe");
@@ -256,16 +226,14 @@ static void services_stop_dependents_first_and_restart(void **state)
     assert_int_equal(base->starts, 1);
     assert_int_equal(top->starts, 1);
     assert_int_equal(base->state, SERVICE_RUNNING);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* A service that does not accept stop is RmCritical: RmShutdown stops nothing and says a
  * reboot is needed. */
 static void unstoppable_service_needs_reboot(void **state)
 {
-    struct sim_world *w = sim_begin();
+    sim_begin();
     struct rm_registrations r;
     struct sim_process *h = sim_add_process(SIM_BACKGROUND, L"stubborn.exe");
     struct sim_service *s = sim_add_service(L"SimStubborn", h->pid);
@@ -281,29 +249,25 @@ static void unstoppable_service_needs_reboot(void **state)
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, RmForceShutdown, NULL), ERROR_FAIL_NOACTION_REBOOT);
     assert_int_equal(s->state, SERVICE_RUNNING);
     assert_false(h->terminated);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* A holder we may not open brings RmRebootReasonPermissionDenied: nothing is stopped. */
 static void denied_holder_stops_nothing(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"admin.txt");
+    struct rm_registrations r = sim_one_file(L"admin.txt");
     struct sim_process *admin = sim_add_process(SIM_GUI, L"admin.exe");
     struct sim_process *mine = sim_add_process(SIM_GUI, L"mine.exe");
     struct rm_task *t = rm_task_new();
     (void)state;
 
     admin->denied = TRUE;
-    admin->uses[0] = mine->uses[0] = file_path;
+    admin->uses[0] = mine->uses[0] = w->file;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, RmForceShutdown, NULL), ERROR_FAIL_NOACTION_REBOOT);
     assert_false(mine->exited);
     assert_int_equal(mine->queries, 0);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* ---- restart as the user it ran as (RmRestart's documentation; spec §10.5 d, e) ---- */
@@ -320,7 +284,7 @@ static struct restart_seen stop_and_restart(BOOL caller_elevated, BOOL app_eleva
                                             BOOL other_user, BOOL no_privilege)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"doc.txt");
+    struct rm_registrations r = sim_one_file(L"doc.txt");
     struct sim_process *app = sim_add_process(SIM_GUI, L"app.exe");
     struct rm_task *t = rm_task_new();
     struct restart_seen seen;
@@ -330,7 +294,7 @@ static struct restart_seen stop_and_restart(BOOL caller_elevated, BOOL app_eleva
     w->no_assign_privilege = no_privilege;
     app->elevated = app_elevated;
     app->other_user = other_user;
-    app->uses[0] = file_path;
+    app->uses[0] = w->file;
     app->restart_args = L"/again";
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
     assert_true(app->exited);
@@ -342,9 +306,7 @@ static struct restart_seen stop_and_restart(BOOL caller_elevated, BOOL app_eleva
     seen.with_token = w->created_with_token;
     for (seen.new_elevated = FALSE, i = 1; i < w->nprocesses; i++)
         seen.new_elevated |= w->processes[i].elevated;
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
     return seen;
 }
 
@@ -392,13 +354,13 @@ static void restarted_with_its_own_token_where_it_differs(void **state)
 static void restart_no_patch_not_restarted(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"nopatch.txt");
+    struct rm_registrations r = sim_one_file(L"nopatch.txt");
     struct sim_process *app = sim_add_process(SIM_GUI, L"nopatch.exe");
     struct sim_process *other = sim_add_process(SIM_GUI, L"patchme.exe");
     struct rm_task *t = rm_task_new();
     (void)state;
 
-    app->uses[0] = other->uses[0] = file_path;
+    app->uses[0] = other->uses[0] = w->file;
     app->restart_args = other->restart_args = L"/again";
     app->restart_flags = RESTART_NO_PATCH;
     other->restart_flags = RESTART_NO_CRASH | RESTART_NO_HANG | RESTART_NO_REBOOT;
@@ -410,9 +372,7 @@ static void restart_no_patch_not_restarted(void **state)
     assert_int_equal(w->created, 1);  /* the other one only */
     assert_int_equal(app_of(t, app->pid)->info.AppStatus, RmStatusStopped);
     assert_int_equal(app_of(t, other->pid)->info.AppStatus, RmStatusStopped | RmStatusRestarted);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* ---- issue 14: the shutdown protocol and console apps, Windows' paths ---- */
@@ -422,7 +382,7 @@ static void restart_no_patch_not_restarted(void **state)
 static void called_off_shutdown_tells_the_app_that_agreed(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"both.txt");
+    struct rm_registrations r = sim_one_file(L"both.txt");
     struct sim_process *writer = sim_add_process(SIM_GUI, L"writer.exe");
     struct sim_process *blocker = sim_add_process(SIM_GUI, L"blocker.exe");
     struct rm_task *t = rm_task_new();
@@ -431,7 +391,7 @@ static void called_off_shutdown_tells_the_app_that_agreed(void **state)
     writer->title = L"Writer";
     blocker->title = L"Blocker";
     blocker->query = SIM_REFUSE;
-    writer->uses[0] = blocker->uses[0] = file_path;
+    writer->uses[0] = blocker->uses[0] = w->file;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(writer->queries, 1);
     assert_int_equal(writer->endsession_false, 1);
@@ -439,9 +399,7 @@ static void called_off_shutdown_tells_the_app_that_agreed(void **state)
     assert_int_equal(writer->closes, 0);
     assert_false(writer->exited);
     assert_int_equal(blocker->endsession_false, 0);  /* it refused: nothing is owed */
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 static DWORD cancelled_at;
@@ -459,7 +417,7 @@ static DWORD WINAPI cancel_soon(void *task)
 static void cancel_during_hung_query_is_prompt(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"hung.txt");
+    struct rm_registrations r = sim_one_file(L"hung.txt");
     struct sim_process *writer = sim_add_process(SIM_GUI, L"writer.exe");
     struct sim_process *hung = sim_add_process(SIM_GUI, L"hung.exe");
     struct rm_task *t = rm_task_new();
@@ -472,7 +430,7 @@ static void cancel_during_hung_query_is_prompt(void **state)
     writer->title = L"Writer";
     hung->title = L"Hung";
     hung->query = SIM_HANG;
-    writer->uses[0] = hung->uses[0] = file_path;
+    writer->uses[0] = hung->uses[0] = w->file;
     rm_call_begin(t, &call);
     t->cancel = &call.cancel;
     thread = CreateThread(NULL, 0, cancel_soon, t, 0, NULL);
@@ -486,7 +444,7 @@ static void cancel_during_hung_query_is_prompt(void **state)
     WaitForSingleObject(thread, INFINITE);
     CloseHandle(thread);
     rm_call_end(t, &call);
-    assert_windows_paths(w);
+    assert_int_equal(sim_wine_paths_used(), 0);
     Sleep(2200);  /* the worker left with the hung window ends with its own bound */
     rm_task_free(t);
     sim_end();
@@ -496,7 +454,7 @@ static void cancel_during_hung_query_is_prompt(void **state)
 static void wm_close_only_to_an_app_still_running(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"close.txt");
+    struct rm_registrations r = sim_one_file(L"close.txt");
     struct sim_process *quick = sim_add_process(SIM_GUI, L"quick.exe");
     struct sim_process *stays = sim_add_process(SIM_GUI, L"stays.exe");
     struct rm_task *t = rm_task_new();
@@ -505,14 +463,12 @@ static void wm_close_only_to_an_app_still_running(void **state)
     quick->title = L"Quick";
     stays->title = L"Stays";
     stays->exits_on_endsession = FALSE;
-    quick->uses[0] = stays->uses[0] = file_path;
+    quick->uses[0] = stays->uses[0] = w->file;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(quick->closes, 0);
     assert_int_equal(stays->closes, 1);
     assert_true(quick->exited && stays->exited);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* A console caller alone on its console, stopping an app on another console: it leaves
@@ -521,22 +477,20 @@ static void wm_close_only_to_an_app_still_running(void **state)
 static void console_caller_keeps_its_console_and_setting(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"own.txt");
+    struct rm_registrations r = sim_one_file(L"own.txt");
     struct sim_process *tool = sim_add_process(SIM_CONSOLE, L"tool.exe");
     struct rm_task *t = rm_task_new();
     (void)state;
 
     w->caller_console = w->attached = 900;
-    tool->uses[0] = file_path;
+    tool->uses[0] = w->file;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tool->ctrl_c, 1);
     assert_int_equal(w->keepers, 1);
     assert_int_equal(w->caller_console_lost, 0);
     assert_int_equal(w->attached, 900);
     assert_false(w->caller_ignores_ctrl_c);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* More processes on the caller's console than the 16 a fixed buffer held: the caller still
@@ -544,7 +498,7 @@ static void console_caller_keeps_its_console_and_setting(void **state)
 static void console_caller_with_a_crowded_console(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"crowd.txt");
+    struct rm_registrations r = sim_one_file(L"crowd.txt");
     struct sim_process *tool = sim_add_process(SIM_CONSOLE, L"tool.exe");
     unsigned i;
     (void)state;
@@ -552,7 +506,7 @@ static void console_caller_with_a_crowded_console(void **state)
     w->caller_console = w->attached = 900;
     for (i = 0; i < 16; i++)
         sim_add_process(SIM_CONSOLE, L"shell.exe")->console = 900;  /* 16 + caller + keeper = 18 */
-    tool->uses[0] = file_path;
+    tool->uses[0] = w->file;
     {
         struct rm_task *t = rm_task_new();
         assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
@@ -563,7 +517,7 @@ static void console_caller_with_a_crowded_console(void **state)
     assert_int_equal(w->caller_console_lost, 0);
     for (i = 2; i < w->nprocesses; i++)
         assert_int_equal(w->processes[i].ctrl_c, 0);
-    assert_windows_paths(w);
+    assert_int_equal(sim_wine_paths_used(), 0);
     sim_end();
 }
 
@@ -572,20 +526,18 @@ static void console_caller_with_a_crowded_console(void **state)
 static void console_target_on_the_callers_console(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"shared.txt");
+    struct rm_registrations r = sim_one_file(L"shared.txt");
     struct sim_process *tool = sim_add_process(SIM_CONSOLE, L"tool.exe");
     struct rm_task *t = rm_task_new();
     (void)state;
 
     w->caller_console = w->attached = tool->console;
-    tool->uses[0] = file_path;
+    tool->uses[0] = w->file;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_SUCCESS);
     assert_int_equal(tool->ctrl_c, 1);
     assert_int_equal(w->keepers, 0);
     assert_int_equal(w->attached, tool->console);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 /* The same with the caller's shell on that console too: nobody is signalled, the app is
@@ -593,7 +545,7 @@ static void console_target_on_the_callers_console(void **state)
 static void console_shared_with_the_callers_shell_not_signalled(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"shell.txt");
+    struct rm_registrations r = sim_one_file(L"shell.txt");
     struct sim_process *tool = sim_add_process(SIM_CONSOLE, L"tool.exe");
     struct sim_process *shell = sim_add_process(SIM_CONSOLE, L"shell.exe");
     struct rm_task *t = rm_task_new();
@@ -601,15 +553,13 @@ static void console_shared_with_the_callers_shell_not_signalled(void **state)
 
     shell->console = tool->console;
     w->caller_console = w->attached = tool->console;
-    tool->uses[0] = file_path;
+    tool->uses[0] = w->file;
     assert_int_equal(rm_engine_shutdown(t, NULL, &r, 0, NULL), ERROR_FAIL_SHUTDOWN);
     assert_int_equal(tool->ctrl_c, 0);
     assert_int_equal(shell->ctrl_c, 0);
     assert_int_equal(app_of(t, tool->pid)->info.AppStatus, RmStatusRunning | RmStatusErrorOnStop);
     assert_int_equal(w->attached, tool->console);
-    assert_windows_paths(w);
-    rm_task_free(t);
-    sim_end();
+    end_test(t);
 }
 
 int main(void)

@@ -12,40 +12,18 @@
 #include "simsys.h"
 #include "resolve/resolve.h"
 
-static WCHAR file_path[MAX_PATH];
-static WCHAR *files[1] = { file_path };
-
-static struct rm_registrations one_file(const WCHAR *name)
-{
-    struct rm_registrations r;
-    ZeroMemory(&r, sizeof(r));
-    sim_temp_file(name, file_path);
-    r.files = files;
-    r.nfiles = 1;
-    return r;
-}
-
-/* No Wine-only path ran: this is Windows. */
-static void assert_windows_paths(const struct sim_world *w)
-{
-    assert_int_equal(w->remote_threads, 0);
-    assert_int_equal(w->typed_keys, 0);
-    assert_int_equal(w->peb_reads, 0);
-    assert_int_equal(w->nonzero_group_signals, 0);
-}
-
 /* §11.3 available: the file system names the holder; the handle table is never walked. */
 static void file_ids_answer_without_handle_walk(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"data.db");
+    struct rm_registrations r = sim_one_file(L"data.db");
     struct sim_process *holder = sim_add_process(SIM_GUI, L"editor.exe");
     struct sim_process *other = sim_add_process(SIM_GUI, L"viewer.exe");
     struct rm_affected a;
     (void)state;
 
     holder->title = L"Editor";
-    holder->uses[0] = file_path;
+    holder->uses[0] = w->file;
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
     assert_int_equal(a.count, 1);
     assert_int_equal(a.apps[0].Process.dwProcessId, holder->pid);
@@ -54,7 +32,7 @@ static void file_ids_answer_without_handle_walk(void **state)
     assert_true(wcscmp(a.apps[0].strAppName, L"Editor") == 0);
     assert_true(w->file_id_queries >= 1);
     assert_int_equal(w->handle_walks, 0);
-    assert_windows_paths(w);
+    assert_int_equal(sim_wine_paths_used(), 0);
     rm_affected_free(&a);
     sim_end();
 }
@@ -63,7 +41,7 @@ static void file_ids_answer_without_handle_walk(void **state)
 static void caller_never_listed_from_file_ids(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"mine.dat");
+    struct rm_registrations r = sim_one_file(L"mine.dat");
     struct rm_affected a;
     (void)state;
 
@@ -79,7 +57,7 @@ static void caller_never_listed_from_file_ids(void **state)
 static void missing_class_falls_back_to_handle_walk(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"old.db");
+    struct rm_registrations r = sim_one_file(L"old.db");
     struct rm_affected a;
     (void)state;
 
@@ -95,14 +73,14 @@ static void missing_class_falls_back_to_handle_walk(void **state)
 static void holder_denied_is_critical_permission_denied(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"locked.dll");
+    struct rm_registrations r = sim_one_file(L"locked.dll");
     struct sim_process *admin = sim_add_process(SIM_GUI, L"elevated.exe");
     const RM_PROCESS_INFO *e;
     struct rm_affected a;
     (void)state;
 
     admin->denied = TRUE;
-    admin->uses[0] = file_path;
+    admin->uses[0] = w->file;
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
     assert_non_null(e = sim_find(&a, admin->pid));
     assert_int_equal(e->ApplicationType, RmCritical);
@@ -116,20 +94,20 @@ static void holder_denied_is_critical_permission_denied(void **state)
 static void holder_in_other_session_is_session_mismatch(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"shared.ini");
+    struct rm_registrations r = sim_one_file(L"shared.ini");
     struct sim_process *p = sim_add_process(SIM_GUI, L"otheruser.exe");
     const RM_PROCESS_INFO *e;
     struct rm_affected a;
     (void)state;
 
     p->session = 2;
-    p->uses[0] = file_path;
+    p->uses[0] = w->file;
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
     assert_non_null(e = sim_find(&a, p->pid));
     assert_int_equal(e->ApplicationType, RmCritical);
     assert_int_equal(e->TSSessionId, 2);
     assert_true(a.reasons & RmRebootReasonSessionMismatch);
-    assert_windows_paths(w);
+    assert_int_equal(sim_wine_paths_used(), 0);
     rm_affected_free(&a);
     sim_end();
 }
@@ -139,19 +117,19 @@ static void holder_in_other_session_is_session_mismatch(void **state)
 static void service_host_listed_as_service(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"svc.dat");
+    struct rm_registrations r = sim_one_file(L"svc.dat");
     struct sim_process *host = sim_add_process(SIM_BACKGROUND, L"svchost-sim.exe");
     struct rm_affected a;
     (void)state;
 
-    host->uses[0] = file_path;
+    host->uses[0] = w->file;
     sim_add_service(L"SimData", host->pid);
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
     assert_int_equal(a.count, 1);
     assert_int_equal(a.apps[0].ApplicationType, RmService);
     assert_int_equal(a.apps[0].Process.dwProcessId, host->pid);
     assert_true(wcscmp(a.apps[0].strServiceShortName, L"SimData") == 0);
-    assert_windows_paths(w);
+    assert_int_equal(sim_wine_paths_used(), 0);
     rm_affected_free(&a);
     sim_end();
 }
@@ -161,14 +139,14 @@ static void service_host_listed_as_service(void **state)
 static void restartable_only_when_registered(void **state)
 {
     struct sim_world *w = sim_begin();
-    struct rm_registrations r = one_file(L"doc.txt");
+    struct rm_registrations r = sim_one_file(L"doc.txt");
     struct sim_process *reg = sim_add_process(SIM_GUI, L"registered.exe");
     struct sim_process *plain = sim_add_process(SIM_GUI, L"plain.exe");
     const RM_PROCESS_INFO *e;
     struct rm_affected a;
     (void)state;
 
-    reg->uses[0] = plain->uses[0] = file_path;
+    reg->uses[0] = plain->uses[0] = w->file;
     reg->restart_args = L"/restore";
     assert_int_equal(rm_resolve(&r, NULL, &a), ERROR_SUCCESS);
     assert_int_equal(a.count, 2);
@@ -176,7 +154,7 @@ static void restartable_only_when_registered(void **state)
     assert_true(e->bRestartable);
     assert_non_null(e = sim_find(&a, plain->pid));
     assert_false(e->bRestartable);
-    assert_windows_paths(w);
+    assert_int_equal(sim_wine_paths_used(), 0);
     rm_affected_free(&a);
     sim_end();
 }
