@@ -74,12 +74,16 @@ static void read_log(DWORD pid, char *buf, size_t cap)
 }
 
 /* Waits (bounded) until pid's log holds `what`; returns the log. */
+/* Waits until the log holds the whole line `what` (its newline written too: a read can
+ * land between the app's two writes). */
 static const char *wait_log(DWORD pid, const char *what, char *buf, size_t cap)
 {
+    char line[128];
     DWORD waited;
+    snprintf(line, sizeof(line), "%s\n", what);
     for (waited = 0; waited < 5000; waited += 50) {
         read_log(pid, buf, cap);
-        if (strstr(buf, what))
+        if (strstr(buf, line))
             break;
         Sleep(50);
     }
