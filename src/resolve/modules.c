@@ -23,13 +23,14 @@
 
 struct scan {
     struct rm_targets *t;
+    BOOL wow64;                 /* a 32-bit process's paths */
     BOOL hit;
 };
 
 static BOOL on_module(void *ctx, const WCHAR *path)
 {
     struct scan *s = ctx;
-    s->hit = rm_targets_match_image(s->t, path);
+    s->hit = rm_targets_match_image(s->t, path, s->wow64);
     return !s->hit;
 }
 
@@ -81,10 +82,12 @@ static DWORD check_process(DWORD pid, struct rm_targets *t, BOOL self_wow64,
 
     if (!h)  /* gone; or one we may not even look at, which §11.3 covers on Windows */
         return GetLastError() == ERROR_INVALID_PARAMETER ? ERROR_SUCCESS : rm_pidset_add(denied, pid);
+    os->IsWow64Process(h, &wow64);
     s.t = t;
-    s.hit = os->QueryFullProcessImageNameW(h, 0, path, &len) && rm_targets_match_image(t, path);
+    s.wow64 = wow64;
+    s.hit = os->QueryFullProcessImageNameW(h, 0, path, &len) &&
+            rm_targets_match_image(t, path, s.wow64);
     if (!s.hit) {
-        os->IsWow64Process(h, &wow64);
         if (self_wow64 && !wow64) {
             err = rm_pidset_add(later, pid);  /* 64-bit: the helper lists it */
             os->CloseHandle(h);
@@ -114,7 +117,7 @@ struct batch_scan {
 static BOOL on_batch_module(void *ctx, DWORD pid, const WCHAR *path)
 {
     struct batch_scan *b = ctx;
-    if (!rm_pidset_has(b->found, pid) && rm_targets_match_image(b->t, path))
+    if (!rm_pidset_has(b->found, pid) && rm_targets_match_image(b->t, path, FALSE))
         b->err = rm_pidset_add(b->found, pid);
     return !b->err;
 }

@@ -77,8 +77,9 @@ BOOL rm_targets_match(struct rm_targets *t, const struct rm_file_id *id);
 /* TRUE if the file a loaded module or an exe image was mapped from (its path as the loader
  * gives it, in any spelling) is a target: its file name must be a target's long or 8.3
  * name (no open, no allocation), then the file at that path must have a target's
- * identity. */
-BOOL rm_targets_match_image(struct rm_targets *t, const WCHAR *path);
+ * identity. wow64_process: the path is a 32-bit process's, whose system folder is
+ * SysWOW64 (file system redirection); else it is opened with redirection off. */
+BOOL rm_targets_match_image(struct rm_targets *t, const WCHAR *path, BOOL wow64_process);
 /* The cheap half alone: TRUE if path's file name is a target's long or 8.3 name (or, for
  * a target that could not be opened, path is its full path). */
 BOOL rm_targets_may_match_image(const struct rm_targets *t, const WCHAR *path);

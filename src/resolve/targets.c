@@ -235,21 +235,45 @@ BOOL rm_targets_may_match_image(const struct rm_targets *t, const WCHAR *path)
     return set_has(&t->names, name, wcslen(name)) || set_has(&t->paths, path, wcslen(path));
 }
 
-BOOL rm_targets_match_image(struct rm_targets *t, const WCHAR *path)
+/* A path as a 32-bit process sees it names, in the system folder, a file of SysWOW64:
+ * file system redirection sends its opens there (docs: "File System Redirector"). Where
+ * the path is in the system folder, buf receives the SysWOW64 path it reaches; else the
+ * path is returned as it is. Wine's 32-bit processes report their system DLLs this way
+ * (C:\windows\system32\...); Windows may too. */
+static const WCHAR *as_opened_by_32bit(const WCHAR *path, WCHAR *buf, size_t cap)
+{
+    const struct rm_sys *os = rm_sys();
+    WCHAR sys[MAX_PATH], wow[MAX_PATH];
+    UINT n = os->GetSystemDirectoryW(sys, ARRAYSIZE(sys)), w;
+
+    if (!n || n >= ARRAYSIZE(sys) || _wcsnicmp(path, sys, n) || path[n] != L'\\')
+        return path;
+    w = os->GetSystemWow64DirectoryW(wow, ARRAYSIZE(wow));
+    if (!w || w >= ARRAYSIZE(wow) || w + wcslen(path + n) + 1 > cap)
+        return path;
+    memcpy(buf, wow, w * sizeof(WCHAR));
+    wcscpy(buf + w, path + n);
+    return buf;
+}
+
+BOOL rm_targets_match_image(struct rm_targets *t, const WCHAR *path, BOOL wow64_process)
 {
     const struct rm_sys *os = rm_sys();
     struct rm_file_id id;
     ULONGLONG index;
     void *redirection = NULL;
     BOOL hit = FALSE, redirected, timed_out;
+    WCHAR real_path[MAX_PATH * 2 + 16];
     HANDLE h;
 
     if (!rm_targets_may_match_image(t, path))
         return FALSE;
     if (set_has(&t->paths, path, wcslen(path)))
         return TRUE;  /* a target we could not open: its text is all we have */
-    /* A 32-bit DLL is given 64-bit processes' paths too: C:\Windows\System32 must not
-     * be redirected to SysWOW64 for this open. */
+    /* The file the process reached: a 32-bit process's system folder is SysWOW64; a 64-bit
+     * process's is System32, which a 32-bit DLL must open with redirection off. */
+    if (wow64_process)
+        path = as_opened_by_32bit(path, real_path, ARRAYSIZE(real_path));
     redirected = os->Wow64DisableWow64FsRedirection && os->Wow64DisableWow64FsRedirection(&redirection);
     h = rm_path_kind(path) == RM_PATH_DEVICE ? INVALID_HANDLE_VALUE
                                               : rm_open_any(&t->remote, path, 0, 0, &timed_out);

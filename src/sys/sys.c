@@ -30,6 +30,8 @@ static BOOL CALLBACK build_real(INIT_ONCE *o, void *param, void **context)
     real.FindClose = FindClose;
     real.Wow64DisableWow64FsRedirection = Wow64DisableWow64FsRedirection;
     real.Wow64RevertWow64FsRedirection = Wow64RevertWow64FsRedirection;
+    real.GetSystemDirectoryW = GetSystemDirectoryW;
+    real.GetSystemWow64DirectoryW = GetSystemWow64DirectoryW;
 
     real.OpenProcess = OpenProcess;
     real.GetProcessTimes = GetProcessTimes;

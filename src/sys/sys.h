@@ -38,6 +38,8 @@ struct rm_sys {
     /* A 32-bit process's own view of C:\Windows\System32 (per thread). */
     BOOL (WINAPI *Wow64DisableWow64FsRedirection)(PVOID *);
     BOOL (WINAPI *Wow64RevertWow64FsRedirection)(PVOID);
+    UINT (WINAPI *GetSystemDirectoryW)(LPWSTR, UINT);
+    UINT (WINAPI *GetSystemWow64DirectoryW)(LPWSTR, UINT);  /* 0 on 32-bit Windows */
 
     /* Processes */
     HANDLE (WINAPI *OpenProcess)(DWORD, BOOL, DWORD);

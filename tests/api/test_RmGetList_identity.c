@@ -348,6 +348,86 @@ static void test_identity_other_bitness(void **state)
     remove_case(&c);
 }
 
+/* The system folders (the trial's case: a runtime DLL of each bitness under one name). A
+ * 32-bit process loads C:\Windows\System32\NAME from SysWOW64 (file system redirection),
+ * whatever path its module list shows; a 64-bit one from System32. Registered by its
+ * SysWOW64 path, only the 32-bit user is listed; by its System32 path, the file the caller
+ * itself would open: the 64-bit one from x64, SysWOW64's from x86 (docs/decisions.md). */
+static void test_identity_system_folders_by_bitness(void **state)
+{
+    wchar_t sys[MAX_PATH], wow[MAX_PATH], at_sys[MAX_PATH], at_wow[MAX_PATH];
+    wchar_t exe32[MAX_PATH], exe64[MAX_PATH], dll32[MAX_PATH], dll64[MAX_PATH];
+    wchar_t case_dir[MAX_PATH], beside[MAX_PATH], src[MAX_PATH];
+    struct loader l32, l64;
+    void *redirection = NULL;
+    BOOL redirected;
+    UINT n;
+    (void)state;
+
+    if (!GetSystemWow64DirectoryW(wow, MAX_PATH)) {
+        print_message("no SysWOW64 (a 32-bit system)\n");
+        skip();
+    }
+    assert_true(GetSystemDirectoryW(sys, MAX_PATH) > 0);
+    /* The fixture DLL of each bitness, and a loader exe of each with its rstrtmgr.dll. */
+    if (sizeof(void *) == 8) {
+        tu_bin_path(dll64, L"rmfixture_dll.dll");
+        tu_bin_path(exe64, L"rmfixture.exe");
+        if (!other_bitness_path(dll32, L"rmfixture_dll.dll") ||
+            !other_bitness_path(exe32, L"rmfixture.exe")) {
+            print_message("no build of the other architecture beside this one\n");
+            skip();
+        }
+    } else {
+        tu_bin_path(dll32, L"rmfixture_dll.dll");
+        tu_bin_path(exe32, L"rmfixture.exe");
+        if (!other_bitness_path(dll64, L"rmfixture_dll.dll") ||
+            !other_bitness_path(exe64, L"rmfixture.exe")) {
+            print_message("no build of the other architecture beside this one\n");
+            skip();
+        }
+    }
+    /* The other bitness's loader runs from a folder of its own, beside its own DLL. */
+    tu_temp_path(case_dir, L"System Folders");
+    assert_true(make_dir(case_dir));
+    _snwprintf(src, MAX_PATH, L"%ls", sizeof(void *) == 8 ? exe32 : exe64);
+    _snwprintf(sizeof(void *) == 8 ? exe32 : exe64, MAX_PATH, L"%ls\\loader.exe", case_dir);
+    assert_true(CopyFileW(src, sizeof(void *) == 8 ? exe32 : exe64, FALSE));
+    _snwprintf(beside, MAX_PATH, L"%ls\\rstrtmgr.dll", case_dir);
+    assert_true(other_bitness_path(src, L"rstrtmgr.dll"));
+    assert_true(CopyFileW(src, beside, FALSE));
+
+    /* The two copies, written with redirection off (an x86 test sees System32 as
+     * SysWOW64 otherwise). */
+    _snwprintf(at_sys, MAX_PATH, L"%ls\\rmsysfold.dll", sys);
+    _snwprintf(at_wow, MAX_PATH, L"%ls\\rmsysfold.dll", wow);
+    redirected = Wow64DisableWow64FsRedirection(&redirection);
+    assert_true(CopyFileW(dll64, at_sys, FALSE));
+    assert_true(CopyFileW(dll32, at_wow, FALSE));
+    if (redirected)
+        Wow64RevertWow64FsRedirection(redirection);
+
+    /* Both load it by its System32 path. */
+    l32 = start_loader(sizeof(void *) == 4 ? NULL : exe32, at_sys);
+    l64 = start_loader(sizeof(void *) == 8 ? NULL : exe64, at_sys);
+
+    assert_true(listed(at_wow, l32.pid, &n));
+    assert_int_equal(n, 1);
+    assert_true(listed(at_sys, sizeof(void *) == 8 ? l64.pid : l32.pid, &n));
+    assert_int_equal(n, 1);
+
+    stop_loader(&l32);
+    stop_loader(&l64);
+    redirected = Wow64DisableWow64FsRedirection(&redirection);
+    DeleteFileW(at_sys);
+    DeleteFileW(at_wow);
+    if (redirected)
+        Wow64RevertWow64FsRedirection(redirection);
+    DeleteFileW(sizeof(void *) == 8 ? exe32 : exe64);
+    DeleteFileW(beside);
+    RemoveDirectoryW(case_dir);
+}
+
 /* A registered data file (not an image) held open is found by its handle; a data file
  * nobody holds lists nobody, even while DLLs of its name are loaded. */
 static void test_identity_data_file_is_not_a_module(void **state)
@@ -436,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_identity_same_name_other_file_and_exe_image),
         cmocka_unit_test(test_identity_data_file_is_not_a_module),
         cmocka_unit_test(test_identity_other_bitness),
+        cmocka_unit_test(test_identity_system_folders_by_bitness),
         cmocka_unit_test(test_identity_pipe_name_not_connected),
         cmocka_unit_test(test_identity_console_with_helper_windows),
     };
