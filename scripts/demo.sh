@@ -34,7 +34,9 @@ for exe in demoapp pluginhost demosvc; do cp "$bin/rmfixture.exe" "$app/$exe.exe
 cp "$bin/rmfixture_dll.dll" "$app/plugin.dll"
 cp "$bin/rstrtmgr.dll" "$bin/rmctl.exe" "$app/"
 # Wine quirk: a program started by a Windows process whose Unix stdout and stderr are one
-# pipe dies when that process exits; through a file, what rmctl restarts lives on.
+# pipe shares that pipe (seen both to die with its starter and to keep a reader waiting
+# until it exits; docs/rmctl.md); through a file, what rmctl restarts lives on and the
+# output ends with rmctl.
 rmctl() {
   wine 'C:\DemoApp\rmctl.exe' "$@" </dev/null >"$build/demo-rmctl.txt" 2>&1 || true
   cat "$build/demo-rmctl.txt"
