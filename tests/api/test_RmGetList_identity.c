@@ -284,20 +284,6 @@ static void test_identity_same_name_other_file_and_exe_image(void **state)
     remove_case(&c);
 }
 
-/* A file of the other architecture's build: "<build>\x64\bin\NAME" from x86 and back. */
-static BOOL other_bitness_path(wchar_t path[MAX_PATH], const wchar_t *name)
-{
-    const wchar_t *mine = sizeof(void *) == 8 ? L"\\x64\\bin\\" : L"\\x86\\bin\\";
-    const wchar_t *theirs = sizeof(void *) == 8 ? L"\\x86\\bin\\" : L"\\x64\\bin\\";
-    wchar_t *at;
-
-    tu_bin_path(path, name);
-    if (!(at = wcsstr(path, mine)))
-        return FALSE;
-    memcpy(at, theirs, wcslen(theirs) * sizeof(wchar_t));
-    return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
-}
-
 /* Case 3 and its reverse: the caller's DLL of one bitness, a process of the other with the
  * registered DLL loaded: listed, and a forced RmShutdown stops it. */
 static void test_identity_other_bitness(void **state)
@@ -313,18 +299,18 @@ static void test_identity_other_bitness(void **state)
     UINT n;
     (void)state;
 
-    if (!other_bitness_path(exe, L"rmfixture.exe") ||
-        !other_bitness_path(dll, L"rmfixture_dll.dll")) {
+    if (!tu_other_bitness_path(exe, L"rmfixture.exe") ||
+        !tu_other_bitness_path(dll, L"rmfixture_dll.dll")) {
         print_message("no build of the other architecture beside this one\n");
         skip();
     }
     make_case(&c, dll);
     /* A private copy of the other fixture, with the other DLL it imports beside it. */
     _snwprintf(exe, MAX_PATH, L"%ls\\other bitness.exe", c.dir);
-    assert_true(other_bitness_path(src, L"rmfixture.exe"));
+    assert_true(tu_other_bitness_path(src, L"rmfixture.exe"));
     assert_true(CopyFileW(src, exe, FALSE));
     _snwprintf(beside, MAX_PATH, L"%ls\\rstrtmgr.dll", c.dir);
-    assert_true(other_bitness_path(src, L"rstrtmgr.dll"));
+    assert_true(tu_other_bitness_path(src, L"rstrtmgr.dll"));
     assert_true(CopyFileW(src, beside, FALSE));
 
     l = start_loader(exe, c.short_dll[0] ? c.short_dll : c.dll);
@@ -373,16 +359,16 @@ static void test_identity_system_folders_by_bitness(void **state)
     if (sizeof(void *) == 8) {
         tu_bin_path(dll64, L"rmfixture_dll.dll");
         tu_bin_path(exe64, L"rmfixture.exe");
-        if (!other_bitness_path(dll32, L"rmfixture_dll.dll") ||
-            !other_bitness_path(exe32, L"rmfixture.exe")) {
+        if (!tu_other_bitness_path(dll32, L"rmfixture_dll.dll") ||
+            !tu_other_bitness_path(exe32, L"rmfixture.exe")) {
             print_message("no build of the other architecture beside this one\n");
             skip();
         }
     } else {
         tu_bin_path(dll32, L"rmfixture_dll.dll");
         tu_bin_path(exe32, L"rmfixture.exe");
-        if (!other_bitness_path(dll64, L"rmfixture_dll.dll") ||
-            !other_bitness_path(exe64, L"rmfixture.exe")) {
+        if (!tu_other_bitness_path(dll64, L"rmfixture_dll.dll") ||
+            !tu_other_bitness_path(exe64, L"rmfixture.exe")) {
             print_message("no build of the other architecture beside this one\n");
             skip();
         }
@@ -394,7 +380,7 @@ static void test_identity_system_folders_by_bitness(void **state)
     _snwprintf(sizeof(void *) == 8 ? exe32 : exe64, MAX_PATH, L"%ls\\loader.exe", case_dir);
     assert_true(CopyFileW(src, sizeof(void *) == 8 ? exe32 : exe64, FALSE));
     _snwprintf(beside, MAX_PATH, L"%ls\\rstrtmgr.dll", case_dir);
-    assert_true(other_bitness_path(src, L"rstrtmgr.dll"));
+    assert_true(tu_other_bitness_path(src, L"rstrtmgr.dll"));
     assert_true(CopyFileW(src, beside, FALSE));
 
     /* The two copies, written with redirection off (an x86 test sees System32 as

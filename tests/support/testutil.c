@@ -12,6 +12,19 @@ void tu_bin_path(wchar_t path[MAX_PATH], const wchar_t *name)
     wcscpy(slash + 1, name);
 }
 
+BOOL tu_other_bitness_path(wchar_t path[MAX_PATH], const wchar_t *name)
+{
+    const wchar_t *mine = sizeof(void *) == 8 ? L"\\x64\\bin\\" : L"\\x86\\bin\\";
+    const wchar_t *theirs = sizeof(void *) == 8 ? L"\\x86\\bin\\" : L"\\x64\\bin\\";
+    wchar_t *at;
+
+    tu_bin_path(path, name);
+    if (!(at = wcsstr(path, mine)))
+        return FALSE;
+    memcpy(at, theirs, wcslen(theirs) * sizeof(wchar_t));
+    return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+}
+
 static HANDLE spawn_with(DWORD flags, const wchar_t *exe, const wchar_t *args_fmt, va_list ap)
 {
     wchar_t cmd[8192];

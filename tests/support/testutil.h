@@ -26,6 +26,9 @@ HANDLE tu_spawn_fixture_console(const wchar_t *args_fmt, ...);
 HANDLE tu_spawn_exe(const wchar_t *exe, const wchar_t *args_fmt, ...);
 /* Path of a file beside this test exe. */
 void tu_bin_path(wchar_t path[MAX_PATH], const wchar_t *name);
+/* The same file of the other architecture's build ("<build>\x64\bin\NAME" from x86 and
+ * back); FALSE when there is none (Windows CI builds one architecture per job). */
+BOOL tu_other_bitness_path(wchar_t path[MAX_PATH], const wchar_t *name);
 /* Runs "EXE ARGS" with its stdout and stderr captured into out (NUL-terminated, cut at
  * cap); returns its exit code, or 0xFFFFFFFF if it could not start or outlived the bound. */
 DWORD tu_run_capture(const wchar_t *exe, const wchar_t *args, char *out, size_t cap);

@@ -274,6 +274,53 @@ static void test_folder_who(void **state)
     tree_remove(&t);
 }
 
+/* A process of the other bitness sitting in the folder: the x64 rmctl reads a 32-bit
+ * process's current directory from its 32-bit PEB (found by a new-user trial: it was
+ * missed). The x86 rmctl cannot reach a 64-bit PEB (docs/rmctl.md). */
+static void test_folder_who_other_bitness(void **state)
+{
+    wchar_t exe[MAX_PATH], dir[MAX_PATH], home[MAX_PATH], copy[MAX_PATH], beside[MAX_PATH];
+    wchar_t src[MAX_PATH], args[MAX_PATH + 64], ready[64];
+    char object[4096];
+    HANDLE sitter, sitter_ready;
+    (void)state;
+
+    if (sizeof(void *) == 4 || !tu_other_bitness_path(exe, L"rmfixture.exe")) {
+        print_message("x64 only, with the x86 build beside it\n");
+        skip();
+    }
+    tu_temp_path(dir, L"who-other-bitness");
+    tu_temp_path(home, L"who-other-bitness-exe");
+    assert_true(CreateDirectoryW(dir, NULL) || GetLastError() == ERROR_ALREADY_EXISTS);
+    assert_true(CreateDirectoryW(home, NULL) || GetLastError() == ERROR_ALREADY_EXISTS);
+    /* The 32-bit fixture from a folder of its own (outside DIR: only its current directory
+     * may bring it in), beside its own rstrtmgr.dll. */
+    swprintf(copy, MAX_PATH, L"%ls\\sitter32.exe", home);
+    assert_true(CopyFileW(exe, copy, FALSE));
+    swprintf(beside, MAX_PATH, L"%ls\\rstrtmgr.dll", home);
+    assert_true(tu_other_bitness_path(src, L"rstrtmgr.dll"));
+    assert_true(CopyFileW(src, beside, FALSE));
+    sitter_ready = tu_event(ready);
+    sitter = tu_spawn_exe(copy, L"in-dir \"%ls\" console %ls", dir, ready);
+    assert_non_null(sitter);
+    assert_true(tu_wait_event(sitter_ready, sitter));
+
+    swprintf(args, ARRAYSIZE(args), L"who --json --recursive \"%ls\"", dir);
+    assert_int_equal(rmctl(args), 0);
+    assert_non_null(json_object_of(GetProcessId(sitter), object, sizeof(object)));
+    assert_non_null(strstr(object, "\"files\": []"));
+    assert_json_has_path(object, dir);
+
+    TerminateProcess(sitter, 0);
+    tu_wait_exit(sitter);
+    CloseHandle(sitter);
+    CloseHandle(sitter_ready);
+    DeleteFileW(copy);
+    DeleteFileW(beside);
+    RemoveDirectoryW(home);
+    RemoveDirectoryW(dir);
+}
+
 /* close: all three closed, the outside app untouched; the test itself, sitting in the
  * folder while it runs rmctl, is left alone as rmctl's starter. */
 static void test_folder_close(void **state)
@@ -388,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_close_polite_then_forced),
         cmocka_unit_test(test_restart_around_a_command),
         cmocka_unit_test(test_folder_who),
+        cmocka_unit_test(test_folder_who_other_bitness),
         cmocka_unit_test(test_folder_close),
         cmocka_unit_test(test_folder_restart),
         cmocka_unit_test(test_folder_limits_and_errors),

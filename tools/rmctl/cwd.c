@@ -36,6 +36,24 @@ static BOOL read_pointer(HANDLE process, ULONG64 at, BOOL wide, ULONG64 *value)
     return read_at(process, at, value, wide ? 8 : 4);
 }
 
+/* Where ProcessWow64Information says only "WOW64" (Wine 8 answers 1, not an address;
+ * measured): Wine keeps the 32-bit PEB one page after the 64-bit one, which is checked by
+ * both naming the same image base. 0 when that is not so. */
+static ULONG64 wine_peb32(HANDLE process, query_process_fn query)
+{
+    struct rm_nt_basic_information basic;
+    ULONG64 peb64, image64 = 0, image32 = 0;
+
+    if (query(process, RM_ProcessBasicInformation, &basic, sizeof(basic), NULL) < 0 ||
+        !(peb64 = (ULONG_PTR)basic.PebBaseAddress) ||
+        !read_pointer(process, peb64 + RM_PEB64_IMAGE_BASE, TRUE, &image64) ||
+        !read_pointer(process, peb64 + RM_WINE_PEB32_AFTER_PEB64 + RM_PEB32_IMAGE_BASE, FALSE,
+                      &image32) ||
+        !image64 || image64 != image32)
+        return 0;
+    return peb64 + RM_WINE_PEB32_AFTER_PEB64;
+}
+
 /* The current directory of an open process, malloc'ed; NULL when it cannot be read. */
 static wchar_t *current_directory(HANDLE process, query_process_fn query)
 {
@@ -50,7 +68,9 @@ static wchar_t *current_directory(HANDLE process, query_process_fn query)
         IsWow64Process(process, &target_wow64) && !target_wow64)
         return NULL;  /* a 64-bit process: its PEB is out of a 32-bit process's reach */
     if (wide && query(process, RM_ProcessWow64Information, &peb32, sizeof(peb32), NULL) >= 0 && peb32) {
-        peb = peb32;  /* WOW64: the 32-bit parameters are the ones kept current */
+        /* WOW64: the 32-bit parameters are the ones kept current. */
+        if (!(peb = peb32 == 1 ? wine_peb32(process, query) : peb32))
+            return NULL;
         wide = FALSE;
     } else if (query(process, RM_ProcessBasicInformation, &basic, sizeof(basic), NULL) >= 0 &&
                basic.PebBaseAddress) {
