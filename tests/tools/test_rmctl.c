@@ -415,6 +415,9 @@ static void test_folder_limits_and_errors(void **state)
     assert_non_null(strstr(out, "no such folder"));
     swprintf(args, ARRAYSIZE(args), L"who --max-files 0 --recursive \"%ls\"", t.dir);
     assert_int_equal(rmctl(args), 1);
+    /* Not a count either (wcstoul alone would read it as 4294967295). */
+    swprintf(args, ARRAYSIZE(args), L"who --max-files -1 --recursive \"%ls\"", t.dir);
+    assert_int_equal(rmctl(args), 1);
     /* A folder named as a file: the DLL refuses it, and rmctl says what to use. */
     swprintf(args, ARRAYSIZE(args), L"who \"%ls\"", t.dir);
     assert_int_equal(rmctl(args), 10);

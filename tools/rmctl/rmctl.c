@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <wchar.h>
+#include <wctype.h>
 
 #include "rmctl.h"
 
@@ -166,7 +167,8 @@ static int parse(int argc, wchar_t **argv, struct rmctl_request *r)
         else if (!wcscmp(a, L"--max-files") && i + 1 < argc) {
             wchar_t *end;
             r->max_files = (UINT)wcstoul(argv[++i], &end, 10);
-            if (*end || !r->max_files) {
+            /* wcstoul takes "-1" as 4294967295: only digits are a number of files. */
+            if (*end || !r->max_files || !iswdigit(argv[i][0])) {
                 fwprintf(stderr, L"rmctl: --max-files wants a positive number, not '%ls'\n", argv[i]);
                 return 0;
             }
