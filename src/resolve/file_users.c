@@ -14,14 +14,6 @@
  */
 #include "resolve.h"
 
-/* Only FILE_READ_ATTRIBUTES, and every sharing mode: the open never disturbs the users. */
-static HANDLE open_for_query(const WCHAR *path)
-{
-    return rm_sys()->CreateFileW(path, FILE_READ_ATTRIBUTES,
-                                 FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                                 OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
-}
-
 static BOOL class_missing(LONG status)
 {
     return status == STATUS_INVALID_INFO_CLASS || status == STATUS_NOT_IMPLEMENTED ||
@@ -69,7 +61,7 @@ static DWORD users_of(HANDLE file, DWORD self, struct rm_pidset *found)
     return err;
 }
 
-DWORD rm_file_users_find(const struct rm_targets *t, struct rm_pidset *found)
+DWORD rm_file_users_find(struct rm_targets *t, struct rm_pidset *found)
 {
     const struct rm_sys *os = rm_sys();
     DWORD self = GetCurrentProcessId(), err = ERROR_SUCCESS;
@@ -78,9 +70,13 @@ DWORD rm_file_users_find(const struct rm_targets *t, struct rm_pidset *found)
     if (!os->NtQueryInformationFile)
         return ERROR_NOT_SUPPORTED;
     for (i = 0; i < t->count && !err; i++) {
-        HANDLE file = open_for_query(t->files[t->items[i].file]);
+        /* Only FILE_READ_ATTRIBUTES, every sharing mode (the open never disturbs the
+         * users), bounded for a remote path like every open of a registered path. */
+        BOOL timed_out;
+        HANDLE file = rm_open_any(&t->remote, t->files[t->items[i].file], FILE_READ_ATTRIBUTES,
+                                  FILE_FLAG_BACKUP_SEMANTICS, &timed_out);
         if (file == INVALID_HANDLE_VALUE)
-            continue;  /* deleted meanwhile: nobody uses it any more */
+            continue;  /* deleted meanwhile, or its server stopped answering */
         err = users_of(file, self, found);
         os->CloseHandle(file);
     }

@@ -121,7 +121,7 @@ void rm_pidset_free(struct rm_pidset *s);
  * (FileProcessIdsUsingFileInformation, spec §11.3); never the caller itself.
  * ERROR_NOT_SUPPORTED when the platform does not implement the class (then, and only
  * then, rm_open_files_find walks the handle table). */
-DWORD rm_file_users_find(const struct rm_targets *t, struct rm_pidset *found);
+DWORD rm_file_users_find(struct rm_targets *t, struct rm_pidset *found);
 
 /* ---- resolve/open_files.c: processes with an open handle to a target ---- */
 

@@ -102,12 +102,12 @@ BOOL rm_targets_has_index(const struct rm_targets *t, ULONGLONG index)
     return i < t->count && t->items[i].index == index;
 }
 
-/* The whole identity of a target, read on first need. */
-static void resolve(const struct rm_targets *t, struct rm_target *target)
+/* The whole identity of a target, read on first need (a remote one with a bounded open). */
+static void resolve(struct rm_targets *t, struct rm_target *target)
 {
-    HANDLE h = rm_sys()->CreateFileW(t->files[target->file], 0,
-                           FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                           OPEN_EXISTING, 0, NULL);
+    BOOL timed_out;
+    HANDLE h = rm_open_any(&t->remote, t->files[target->file], 0, 0, &timed_out);
+
     target->state = TARGET_GONE;
     if (h == INVALID_HANDLE_VALUE)
         return;
